@@ -1,0 +1,75 @@
+"""ARNs: partitions, function-name normalisation and mapping ARNs.
+
+AWS accepts a function as a bare name, ``name:qualifier``, a partial ARN
+(``123456789012:function:name``) or a full ARN, and answers with the full ARN, keeping the
+qualifier.  All of that lives here so list filters and duplicate checks compare the same form.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple, Optional
+
+from .errors import validation_error
+
+# The botocore model's NamespacedFunctionName pattern, anchored.
+_FUNCTION_NAME = re.compile(
+    r"^(arn:(aws[a-zA-Z-]*)?:lambda:)?"
+    r"((?P<region>[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}):)?"
+    r"((?P<account>\d{12}):)?(function:)?(?P<name>[a-zA-Z0-9-_\.]+)"
+    r"(:(?P<qualifier>\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$"
+)
+_FUNCTION_NAME_SOURCE = (
+    r"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?"
+    r"(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?"
+)
+
+
+def partition_for(region: str) -> str:
+    """The ARN partition a region belongs to."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    if region.startswith("us-isob-"):
+        return "aws-iso-b"
+    if region.startswith("us-iso-"):
+        return "aws-iso"
+    if region.startswith("eu-isoe-"):
+        return "aws-iso-e"
+    if region.startswith("us-isof-"):
+        return "aws-iso-f"
+    return "aws"
+
+
+class FunctionRef(NamedTuple):
+    """A function as AWS resolves it: the ARN it answers with and the bare name it quotes."""
+
+    arn: str
+    name: str
+    qualifier: Optional[str]
+
+
+def resolve_function(value: str, account_id: str, region: str,
+                     field: str = "functionName") -> FunctionRef:
+    """Normalise any accepted function form to the ARN AWS echoes back."""
+    match = _FUNCTION_NAME.match(value) if len(value) <= 256 else None
+    if match is None:
+        if len(value) > 256:
+            raise validation_error(field, value,
+                                   "Member must have length less than or equal to 256")
+        raise validation_error(field, value, "Member must satisfy regular expression pattern: "
+                               + _FUNCTION_NAME_SOURCE)
+    name = match.group("name")
+    qualifier = match.group("qualifier")
+    fn_region = match.group("region") or region
+    fn_account = match.group("account") or account_id
+    partition = partition_for(fn_region)
+    arn = f"arn:{partition}:lambda:{fn_region}:{fn_account}:function:{name}"
+    if qualifier:
+        arn += f":{qualifier}"
+    return FunctionRef(arn, name, qualifier)
+
+
+def mapping_arn(account_id: str, region: str, uuid: str) -> str:
+    return f"arn:{partition_for(region)}:lambda:{region}:{account_id}:event-source-mapping:{uuid}"

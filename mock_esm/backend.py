@@ -1,0 +1,290 @@
+"""The in-memory Lambda service: mappings per (account, region) and the five operations.
+
+Plain dicts in, mapping records out; nothing here knows about botocore or HTTP, so the
+in-process interceptor, the WSGI server and the ``responses`` adapter all share it.  One
+re-entrant lock guards every read and write: reads mutate too, because they settle transitions.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid as uuidlib
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
+
+from . import validation
+from .arns import FunctionRef, mapping_arn, resolve_function
+from .errors import (
+    NOT_FOUND_MESSAGE,
+    ResourceConflictException,
+    ResourceInUseException,
+    ResourceNotFoundException,
+)
+from .mapping import (
+    CREATING,
+    DELETING,
+    DISABLED,
+    DISABLING,
+    ENABLED,
+    ENABLING,
+    UPDATING,
+    EventSourceMapping,
+)
+from .pagination import OrderedIndex, decode_marker, encode_marker
+from .sources import kind_for, parse_arn
+
+MAX_PAGE = 100
+
+IN_USE = ("Cannot {action} the event source mapping {uuid} while it is in state {state}. "
+          "Wait until the state is Enabled or Disabled, then retry.")
+
+
+def source_key(request: Mapping[str, Any]) -> str:
+    """What makes two mappings read 'the same source' for duplicate checks and list filters."""
+    arn = request.get("EventSourceArn")
+    if arn is not None:
+        return str(arn)
+    endpoints = (request.get("SelfManagedEventSource") or {}).get("Endpoints") or {}
+    servers = sorted(endpoints.get("KAFKA_BOOTSTRAP_SERVERS") or [])
+    topics = sorted(request.get("Topics") or [])
+    return "kafka://" + ",".join(servers) + "/" + ",".join(topics)
+
+
+class EsmBackend:
+    """The mappings of one account in one region."""
+
+    def __init__(self, account_id: str, region: str, lock: threading.RLock) -> None:
+        self.account_id = account_id
+        self.region = region
+        self.lock = lock
+        self._by_uuid: Dict[str, EventSourceMapping] = {}
+        self._by_seq: Dict[int, EventSourceMapping] = {}
+        self._all = OrderedIndex()
+        self._by_source: Dict[str, OrderedIndex] = {}
+        self._by_function: Dict[str, OrderedIndex] = {}
+        self._owners: Dict[Tuple[str, str], str] = {}
+        self._next_seq = 0
+
+    # -- bookkeeping ---------------------------------------------------------------------------
+
+    def _index(self, mapping: EventSourceMapping) -> None:
+        self._all.add(mapping.seq)
+        self._by_source.setdefault(mapping.source_key, OrderedIndex()).add(mapping.seq)
+        self._by_function.setdefault(mapping.function_arn, OrderedIndex()).add(mapping.seq)
+        self._owners[(mapping.source_key, mapping.function_arn)] = mapping.uuid
+
+    def _unindex(self, mapping: EventSourceMapping) -> None:
+        self._all.remove(mapping.seq)
+        for table, key in ((self._by_source, mapping.source_key),
+                           (self._by_function, mapping.function_arn)):
+            index = table.get(key)
+            if index is not None:
+                index.remove(mapping.seq)
+                if not index:
+                    del table[key]
+        owner_key = (mapping.source_key, mapping.function_arn)
+        if self._owners.get(owner_key) == mapping.uuid:
+            del self._owners[owner_key]
+
+    def _forget(self, mapping: EventSourceMapping) -> None:
+        self._unindex(mapping)
+        self._by_uuid.pop(mapping.uuid, None)
+        self._by_seq.pop(mapping.seq, None)
+
+    def _live(self, uuid: str, now: float) -> EventSourceMapping:
+        mapping = self._by_uuid.get(uuid)
+        if mapping is None:
+            raise ResourceNotFoundException(NOT_FOUND_MESSAGE)
+        if not mapping.advance(now):
+            self._forget(mapping)
+            raise ResourceNotFoundException(NOT_FOUND_MESSAGE)
+        return mapping
+
+    def _check_duplicate(self, key: str, function: FunctionRef, kind_template: str, now: float,
+                         ignore: Optional[str] = None) -> None:
+        owner = self._owners.get((key, function.arn))
+        if owner is None or owner == ignore:
+            return
+        mapping = self._by_uuid.get(owner)
+        if mapping is None:
+            return
+        if not mapping.advance(now):
+            self._forget(mapping)
+            return
+        raise ResourceConflictException(
+            kind_template.format(source=key, function=function.name, uuid=owner))
+
+    # -- operations ----------------------------------------------------------------------------
+
+    def create(self, request: Mapping[str, Any], now: float,
+               transition_seconds: float) -> EventSourceMapping:
+        validation.check_types(request)
+        kind = kind_for(request.get("EventSourceArn"), request.get("SelfManagedEventSource"))
+        validation.check_create(kind, request)
+        function = resolve_function(request["FunctionName"], self.account_id, self.region)
+        key = source_key(request)
+        fields = validation.build_fields(kind, request, function.arn)
+        with self.lock:
+            self._check_duplicate(key, function, kind.duplicate_template, now)
+            uuid = str(uuidlib.uuid4())
+            mapping = EventSourceMapping(
+                uuid=uuid, arn=mapping_arn(self.account_id, self.region, uuid), kind=kind,
+                account_id=self.account_id, region=self.region, seq=self._next_seq,
+                fields=fields, function_name=function.name, source_key=key, now=now)
+            self._next_seq += 1
+            tags = request.get("Tags")
+            if tags:
+                mapping.tags.update(tags)
+            if request.get("Enabled", True) is False:
+                mapping.settle_now(DISABLED, now)
+            else:
+                mapping.begin(CREATING, ENABLED, now, transition_seconds)
+            self._by_uuid[uuid] = mapping
+            self._by_seq[mapping.seq] = mapping
+            self._index(mapping)
+            return mapping
+
+    def get(self, uuid: str, now: float) -> EventSourceMapping:
+        with self.lock:
+            return self._live(uuid, now)
+
+    def update(self, uuid: str, request: Mapping[str, Any], now: float,
+               transition_seconds: float) -> EventSourceMapping:
+        validation.check_types(request)
+        with self.lock:
+            mapping = self._live(uuid, now)
+            if mapping.pending:
+                raise ResourceInUseException(
+                    IN_USE.format(action="update", uuid=uuid, state=mapping.state))
+            merged = validation.merge_update(mapping.fields, request)
+            validation.check_update(mapping.kind, request, merged)
+            function: Optional[FunctionRef] = None
+            if request.get("FunctionName") is not None:
+                function = resolve_function(request["FunctionName"], self.account_id,
+                                            self.region)
+                self._check_duplicate(mapping.source_key, function,
+                                      mapping.kind.duplicate_template, now, ignore=uuid)
+                merged["FunctionArn"] = function.arn
+            was_enabled = mapping.state == ENABLED
+            wants = request.get("Enabled")
+            self._unindex(mapping)
+            mapping.fields = merged
+            if function is not None:
+                mapping.function_name = function.name
+            self._index(mapping)
+            if wants is True and not was_enabled:
+                mapping.begin(ENABLING, ENABLED, now, transition_seconds)
+            elif wants is False and was_enabled:
+                mapping.begin(DISABLING, DISABLED, now, transition_seconds)
+            else:
+                mapping.begin(UPDATING, mapping.state, now, transition_seconds)
+            return mapping
+
+    def delete(self, uuid: str, now: float, transition_seconds: float) -> EventSourceMapping:
+        with self.lock:
+            mapping = self._live(uuid, now)
+            if mapping.pending:
+                raise ResourceInUseException(
+                    IN_USE.format(action="delete", uuid=uuid, state=mapping.state))
+            mapping.begin(DELETING, None, now, transition_seconds)
+            return mapping
+
+    def list(self, *, event_source_arn: Optional[str], function_name: Optional[str],
+             marker: Optional[str], max_items: Optional[int],
+             now: float) -> Tuple[List[EventSourceMapping], Optional[str]]:
+        function_arn: Optional[str] = None
+        if event_source_arn is not None:
+            parse_arn(event_source_arn)
+        if function_name is not None:
+            function_arn = resolve_function(function_name, self.account_id, self.region).arn
+        scope = f"{self.account_id}|{self.region}|{event_source_arn}|{function_arn}"
+        after = decode_marker(marker, scope)
+        limit = MAX_PAGE if max_items is None else min(max_items, MAX_PAGE)
+        with self.lock:
+            if event_source_arn is not None:
+                index = self._by_source.get(event_source_arn)
+            elif function_arn is not None:
+                index = self._by_function.get(function_arn)
+            else:
+                index = self._all
+            page: List[EventSourceMapping] = []
+            if index is None:
+                return page, None
+            for seq in index.after(after):
+                mapping = self._by_seq[seq]
+                if not mapping.advance(now):
+                    self._forget(mapping)
+                    continue
+                if function_arn is not None and mapping.function_arn != function_arn:
+                    continue
+                if len(page) == limit:
+                    return page, encode_marker(page[-1].seq, scope)
+                page.append(mapping)
+            return page, None
+
+    # -- controller helpers --------------------------------------------------------------------
+
+    def snapshot(self, now: float) -> List[EventSourceMapping]:
+        """Every live mapping in creation order, caught up with the clock."""
+        with self.lock:
+            live = []
+            for seq in list(self._all.seqs):
+                mapping = self._by_seq[seq]
+                if mapping.advance(now):
+                    live.append(mapping)
+                else:
+                    self._forget(mapping)
+            return live
+
+    def settle(self) -> None:
+        with self.lock:
+            for mapping in list(self._by_uuid.values()):
+                if not mapping.finish_pending():
+                    self._forget(mapping)
+
+    def find_by_arn(self, arn: str, now: float) -> Optional[EventSourceMapping]:
+        uuid = arn.rsplit(":", 1)[-1]
+        with self.lock:
+            mapping = self._by_uuid.get(uuid)
+            if mapping is None or mapping.arn != arn:
+                return None
+            if not mapping.advance(now):
+                self._forget(mapping)
+                return None
+            return mapping
+
+    def __len__(self) -> int:
+        return len(self._by_uuid)
+
+
+class BackendRegistry:
+    """Backends keyed by (account, region), created on first use, cleared by ``reset``."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self._backends: Dict[Tuple[str, str], EsmBackend] = {}
+
+    def get(self, account_id: str, region: str) -> EsmBackend:
+        backend = self._backends.get((account_id, region))
+        if backend is None:
+            with self.lock:
+                backend = self._backends.get((account_id, region))
+                if backend is None:
+                    backend = EsmBackend(account_id, region, self.lock)
+                    self._backends[(account_id, region)] = backend
+        return backend
+
+    def backends(self) -> Iterator[EsmBackend]:
+        with self.lock:
+            items = list(self._backends.values())
+        return iter(items)
+
+    def reset(self) -> None:
+        with self.lock:
+            self._backends.clear()
+
+    def settle(self) -> None:
+        for backend in self.backends():
+            backend.settle()
+
+
+ACTIVATED_REGISTRY = BackendRegistry()

@@ -1,0 +1,146 @@
+"""The botocore side: answer Lambda's event-source-mapping calls before they are signed or sent.
+
+botocore emits ``before-call.lambda.<Operation>`` with ``emit_until_response``: the first handler
+that returns ``(http_response, parsed)`` ends the call, so nothing after us (moto's
+``before-send`` handler included) ever sees it.  We render real JSON bytes and let botocore's own
+``rest-json`` parser turn them into the dict users get, so they get exactly what a real response
+would give them.
+
+A second handler on ``before-send.lambda`` stops Lambda calls that nobody answered from leaving
+the process while a mock is active.  botocore runs it before moto's general ``before-send``
+handler, so it keeps quiet whenever moto's mock is on.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import weakref
+from typing import Any, Dict, Iterator, Optional, Tuple
+
+from botocore import parsers
+from botocore.awsrequest import AWSResponse
+from botocore.handlers import BUILTIN_HANDLERS, REGISTER_FIRST
+from botocore.model import OperationModel
+
+from . import routing
+from .runtime import RUNTIME
+
+ESM_OPERATIONS = frozenset({
+    "CreateEventSourceMapping", "GetEventSourceMapping", "UpdateEventSourceMapping",
+    "DeleteEventSourceMapping", "ListEventSourceMappings",
+})
+
+_PARSER = parsers.create_parser("rest-json")
+_operation_models: Dict[str, OperationModel] = {}
+
+
+class UnmockedLambdaCallError(RuntimeError):
+    """A Lambda call that no active mock answers; raised instead of reaching the network."""
+
+
+class _Body(io.BytesIO):
+    """The raw stream AWSResponse reads ``content`` from."""
+
+    def stream(self, **kwargs: Any) -> Iterator[bytes]:
+        data = self.read()
+        if data:
+            yield data
+
+
+def moto_active() -> bool:
+    """Whether moto's ``mock_aws`` currently answers botocore calls."""
+    models = sys.modules.get("moto.core.models")
+    stubber = getattr(models, "botocore_stubber", None)
+    return bool(getattr(stubber, "enabled", False))
+
+
+def to_botocore(response: routing.Response, model: OperationModel,
+                url: str) -> Tuple[AWSResponse, Dict[str, Any]]:
+    """The (http, parsed) pair botocore expects from a ``before-call`` handler."""
+    status, headers, body = response
+    http = AWSResponse(url, status, headers, _Body(body))
+    response_dict = {"status_code": status, "headers": headers, "body": body}
+    parsed: Dict[str, Any] = _PARSER.parse(response_dict, model.output_shape)
+    if status >= 300:
+        # The before-call path skips botocore's _add_modeled_error_fields; do its work here so
+        # users find Type/message at the top level exactly as with a real response.
+        code = parsed.get("Error", {}).get("Code")
+        error_shape = model.service_model.shape_for_error_code(code) if code else None
+        if error_shape is not None:
+            parsed.update(_PARSER.parse(response_dict, error_shape))
+    return http, parsed
+
+
+def _region(context: Optional[Dict[str, Any]], request_signer: Any) -> str:
+    region = (context or {}).get("client_region")
+    if not region and request_signer is not None:
+        region = getattr(request_signer, "region_name", None)
+    return region or "us-east-1"
+
+
+def account_for(request_signer: Any) -> str:
+    return RUNTIME.account_id or RUNTIME.fallback_account()
+
+
+def before_call(model: OperationModel, params: Dict[str, Any], request_signer: Any = None,
+                context: Optional[Dict[str, Any]] = None,
+                **kwargs: Any) -> Optional[Tuple[AWSResponse, Dict[str, Any]]]:
+    """Serve the five ESM operations while a mock is active; pass everything else on."""
+    if not RUNTIME.active or model.name not in ESM_OPERATIONS:
+        return None
+    _operation_models.setdefault(model.name, model)
+    backend = RUNTIME.registry.get(account_for(request_signer), _region(context, request_signer))
+    call = routing.Call(backend, RUNTIME.transition_seconds)
+    response = routing.handle(call, params["method"], params["url_path"],
+                              params["query_string"], params["body"])
+    return to_botocore(response, model, params.get("url", ""))
+
+
+def before_send(request: Any = None, event_name: str = "", **kwargs: Any) -> None:
+    """Refuse, instead of sending, a Lambda call that reached the wire while we are active."""
+    if not RUNTIME.active or moto_active():
+        return None
+    operation = event_name.rsplit(".", 1)[-1] or "unknown"
+    raise UnmockedLambdaCallError(
+        f"mock_esm is active and answers only the event source mapping operations; the Lambda "
+        f"call {operation} was not answered by any mock and was not sent to AWS. Activate "
+        f"moto's mock_aws as well to serve it (see README, 'Using with moto').")
+
+
+def register(emitter: Any) -> None:
+    """Put both handlers on an existing session's emitter (idempotent)."""
+    emitter.unregister("before-call.lambda", before_call)
+    emitter.register_first("before-call.lambda", before_call)
+    emitter.unregister("before-send.lambda", before_send)
+    emitter.register("before-send.lambda", before_send)
+
+
+def attach_to_default_session() -> None:
+    """Cover boto3's default session when it was created before mock_esm was imported."""
+    boto3 = sys.modules.get("boto3")
+    session = getattr(boto3, "DEFAULT_SESSION", None)
+    if session is None:
+        return
+    botocore_session = getattr(session, "_session", None)
+    if botocore_session is None or botocore_session in _attached:
+        return
+    register(botocore_session.get_component("event_emitter"))
+    _attached.add(botocore_session)
+
+
+def operation_model(name: str) -> OperationModel:
+    """An operation model of Lambda, taken from a served call or loaded once."""
+    model = _operation_models.get(name)
+    if model is None:
+        import botocore.session
+
+        service = botocore.session.get_session().get_service_model("lambda")
+        model = service.operation_model(name)
+        _operation_models[name] = model
+    return model
+
+
+_attached: "weakref.WeakSet[Any]" = weakref.WeakSet()
+BUILTIN_HANDLERS.append(("before-call.lambda", before_call, REGISTER_FIRST))
+BUILTIN_HANDLERS.append(("before-send.lambda", before_send))

@@ -1,0 +1,127 @@
+"""One event source mapping: its settings, its state on the clock, and its API view.
+
+State is never advanced by a timer.  A change records the transitional state, when it ends and
+what it settles to; every read calls :meth:`EventSourceMapping.advance` with the current time,
+so a frozen or travelled clock decides what the caller sees, however far it jumped.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Optional
+
+from .sources import SourceKind
+
+CREATING = "Creating"
+ENABLING = "Enabling"
+ENABLED = "Enabled"
+DISABLING = "Disabling"
+DISABLED = "Disabled"
+UPDATING = "Updating"
+DELETING = "Deleting"
+TRANSITIONAL = frozenset({CREATING, ENABLING, DISABLING, UPDATING, DELETING})
+
+
+class EventSourceMapping:
+    """A mapping record; the backend owns it and mutates it under its lock."""
+
+    __slots__ = (
+        "uuid", "arn", "kind", "account_id", "region", "seq", "fields", "function_name",
+        "tags", "state", "pending_until", "settles_to", "last_modified", "version",
+        "_rendered", "_rendered_version", "source_key",
+    )
+
+    def __init__(self, *, uuid: str, arn: str, kind: SourceKind, account_id: str, region: str,
+                 seq: int, fields: Dict[str, Any], function_name: str, source_key: str,
+                 now: float) -> None:
+        self.uuid = uuid
+        self.arn = arn
+        self.kind = kind
+        self.account_id = account_id
+        self.region = region
+        self.seq = seq
+        self.fields = fields
+        self.function_name = function_name
+        self.source_key = source_key
+        self.tags: Dict[str, str] = {}
+        self.state = DISABLED
+        self.pending_until: Optional[float] = None
+        self.settles_to: Optional[str] = None
+        self.last_modified = now
+        self.version = 0
+        self._rendered: bytes = b""
+        self._rendered_version = -1
+
+    @property
+    def function_arn(self) -> str:
+        return str(self.fields["FunctionArn"])
+
+    @property
+    def enabled(self) -> bool:
+        """The state the mapping is at or heading to is an enabled one."""
+        target = self.settles_to if self.pending_until is not None else self.state
+        return target == ENABLED
+
+    @property
+    def pending(self) -> bool:
+        return self.pending_until is not None
+
+    def begin(self, state: str, settles_to: Optional[str], now: float, seconds: float) -> None:
+        """Enter a transitional state; ``settles_to=None`` means the mapping disappears."""
+        self.state = state
+        self.settles_to = settles_to
+        self.pending_until = now + seconds
+        self.last_modified = now
+        self.version += 1
+
+    def settle_now(self, state: str, now: float) -> None:
+        self.state = state
+        self.pending_until = None
+        self.settles_to = None
+        self.last_modified = now
+        self.version += 1
+
+    def advance(self, now: float) -> bool:
+        """Catch up with the clock; False once a deletion has completed."""
+        until = self.pending_until
+        if until is None or now < until:
+            return True
+        return self._finish(until)
+
+    def finish_pending(self) -> bool:
+        """Complete any pending transition at its scheduled time (``esm.settle()``)."""
+        if self.pending_until is None:
+            return True
+        return self._finish(self.pending_until)
+
+    def _finish(self, at: float) -> bool:
+        settles_to = self.settles_to
+        self.pending_until = None
+        self.settles_to = None
+        if settles_to is None:
+            return False
+        self.state = settles_to
+        self.last_modified = max(at, self.last_modified)
+        self.version += 1
+        return True
+
+    def touch(self) -> None:
+        """Mark settings changed so the cached rendering is rebuilt."""
+        self.version += 1
+
+    def to_api(self) -> Dict[str, Any]:
+        """The mapping as the Lambda API returns it (JSON types; LastModified in epoch seconds)."""
+        view = dict(self.fields)
+        view["UUID"] = self.uuid
+        view["EventSourceMappingArn"] = self.arn
+        view["State"] = self.state
+        view["StateTransitionReason"] = self.kind.transition_reason
+        view["LastModified"] = round(self.last_modified, 3)
+        return view
+
+    def json_bytes(self) -> bytes:
+        """The API view as JSON, rendered once per version."""
+        if self._rendered_version != self.version:
+            self._rendered = json.dumps(self.to_api(), separators=(",", ":")).encode()
+            self._rendered_version = self.version
+        return self._rendered

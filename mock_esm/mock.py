@@ -1,0 +1,241 @@
+"""EsmMock: the controller users hold, and the four ways in (decorator, with, async with,
+start/stop), all thin layers over :meth:`EsmMock.start` and :meth:`EsmMock.stop`.
+
+Activations form one process-wide stack, guarded by a lock, so nesting works in any mix of
+forms and threads: the backend is shared by nested activations and cleared when the outermost
+one stops; an inner activation's explicit options win while it is active.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+import math
+import os
+import threading
+from typing import Any, Callable, Dict, List, Optional, TypeVar
+
+from . import clock, interceptor
+from .runtime import DEFAULT_TRANSITION_SECONDS, RUNTIME
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+ENV_TRANSITION_SECONDS = "MOCK_ESM_TRANSITION_SECONDS"
+_CREDENTIAL_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+_FAKE_CREDENTIAL = "testing"
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "<unset>"
+
+
+UNSET: Any = _Unset()
+
+
+def _check_account_id(value: Any) -> Optional[str]:
+    if value is UNSET or value is None:
+        return None
+    if not isinstance(value, str) or len(value) != 12 or not value.isdigit() or not value.isascii():
+        raise ValueError(f"mock_esm(account_id=...) must be a string of exactly 12 digits, "
+                         f"such as '123456789012'; got {value!r}")
+    return value
+
+
+def _check_transition_seconds(value: Any, source: str) -> float:
+    number: Any = value
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+    if (isinstance(number, bool) or not isinstance(number, (int, float))
+            or math.isnan(number) or math.isinf(number) or number < 0):
+        raise ValueError(f"{source} must be a finite number of seconds >= 0 (0 settles every "
+                         f"transition on the next read); got {value!r}")
+    return float(number)
+
+
+def _check_bool(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"mock_esm({name}=...) must be True or False; got {value!r}")
+    return value
+
+
+class _Activations:
+    """The process-wide stack of active controllers and what it implies."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.stack: List["EsmMock"] = []
+        self.credentials_set: List[str] = []
+
+    def push(self, mock: "EsmMock") -> None:
+        with self.lock:
+            if not self.stack:
+                self._activate()
+            self.stack.append(mock)
+            self._apply()
+
+    def pop(self, mock: "EsmMock") -> None:
+        with self.lock:
+            for position in range(len(self.stack) - 1, -1, -1):
+                if self.stack[position] is mock:
+                    del self.stack[position]
+                    break
+            else:
+                raise RuntimeError(
+                    "EsmMock.stop() was called on a mock that is not active: call start() "
+                    "first (or use it as a decorator or context manager), and stop() once per "
+                    "start().")
+            if self.stack:
+                self._apply()
+            else:
+                self._deactivate()
+
+    def _activate(self) -> None:
+        environ = os.environ
+        if not any(name in environ for name in _CREDENTIAL_VARIABLES):
+            for name in _CREDENTIAL_VARIABLES:
+                environ[name] = _FAKE_CREDENTIAL
+            self.credentials_set = list(_CREDENTIAL_VARIABLES)
+        interceptor.attach_to_default_session()
+        RUNTIME.active = True
+
+    def _deactivate(self) -> None:
+        RUNTIME.active = False
+        RUNTIME.account_id = None
+        RUNTIME.transition_seconds = DEFAULT_TRANSITION_SECONDS
+        RUNTIME.registry.reset()
+        for name in self.credentials_set:
+            os.environ.pop(name, None)
+        self.credentials_set = []
+
+    def _apply(self) -> None:
+        account_id: Optional[str] = None
+        seconds: Optional[float] = None
+        for mock in reversed(self.stack):
+            if account_id is None:
+                account_id = mock._account_id
+            if seconds is None:
+                seconds = mock._transition_seconds
+        RUNTIME.account_id = account_id
+        RUNTIME.transition_seconds = self.stack[0]._default_seconds if seconds is None else seconds
+
+
+ACTIVATIONS = _Activations()
+
+
+class EsmMock:
+    """Mocks Lambda's event source mapping operations while active; see README for the forms."""
+
+    def __init__(self, *, account_id: Any = UNSET, transition_seconds: Any = UNSET,
+                 intercept_requests: bool = False) -> None:
+        self._account_id = _check_account_id(account_id)
+        self._transition_seconds: Optional[float] = (
+            None if transition_seconds is UNSET
+            else _check_transition_seconds(transition_seconds,
+                                           "mock_esm(transition_seconds=...)"))
+        env_seconds = os.environ.get(ENV_TRANSITION_SECONDS)
+        self._default_seconds = (
+            DEFAULT_TRANSITION_SECONDS if env_seconds is None
+            else _check_transition_seconds(env_seconds, f"${ENV_TRANSITION_SECONDS}"))
+        self._intercept_requests = _check_bool(intercept_requests, "intercept_requests")
+
+    def __repr__(self) -> str:
+        return (f"EsmMock(account_id={self._account_id!r}, "
+                f"transition_seconds={self._transition_seconds!r})")
+
+    # -- activation ----------------------------------------------------------------------------
+
+    def start(self) -> "EsmMock":
+        ACTIVATIONS.push(self)
+        return self
+
+    def stop(self) -> None:
+        ACTIVATIONS.pop(self)
+
+    def __enter__(self) -> "EsmMock":
+        return self.start()
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> "EsmMock":
+        return self.start()
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        self.stop()
+
+    def __call__(self, target: _F) -> _F:
+        if inspect.isclass(target):
+            return self._decorate_class(target)  # type: ignore[return-value]
+        if asyncio.iscoroutinefunction(target):
+            return self._decorate_coroutine(target)  # type: ignore[return-value]
+        if callable(target):
+            return self._decorate_function(target)
+        raise TypeError(f"mock_esm can decorate a function, a coroutine function or a class; "
+                        f"got {target!r}")
+
+    def _decorate_function(self, func: _F) -> _F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    def _decorate_coroutine(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return await func(*args, **kwargs)
+
+        return wrapper
+
+    def _decorate_class(self, cls: type) -> type:
+        for name, attribute in list(vars(cls).items()):
+            if name.startswith("test") and callable(attribute):
+                setattr(cls, name, self(attribute))
+        return cls
+
+    # -- inspection and control ----------------------------------------------------------------
+
+    def settle(self) -> None:
+        """Finish every pending state transition now, whatever the clock says."""
+        RUNTIME.registry.settle()
+
+    def reset(self) -> None:
+        """Forget every mapping in every account and region."""
+        RUNTIME.registry.reset()
+
+    def mappings(self, account_id: Optional[str] = None,
+                 region: Optional[str] = None) -> List[Dict[str, Any]]:
+        """Every mapping, as boto3's get_event_source_mapping returns it (no ResponseMetadata)."""
+        from .routing import Response
+
+        model = interceptor.operation_model("GetEventSourceMapping")
+        now = clock.now()
+        result: List[Dict[str, Any]] = []
+        for backend in RUNTIME.registry.backends():
+            if account_id is not None and backend.account_id != account_id:
+                continue
+            if region is not None and backend.region != region:
+                continue
+            for mapping in backend.snapshot(now):
+                body = mapping.json_bytes()
+                _, parsed = interceptor.to_botocore(Response(200, {}, body), model, "")
+                parsed.pop("ResponseMetadata", None)
+                result.append(parsed)
+        return result
+
+
+def mock_esm(func: Any = None, /, *, account_id: Any = UNSET, transition_seconds: Any = UNSET,
+             intercept_requests: bool = False) -> Any:
+    """``@mock_esm``, ``@mock_esm(...)``, ``with mock_esm() as esm`` and ``mock_esm().start()``."""
+    mock = EsmMock(account_id=account_id, transition_seconds=transition_seconds,
+                   intercept_requests=intercept_requests)
+    if func is None:
+        return mock
+    return mock(func)

@@ -1,0 +1,183 @@
+"""HTTP request -> backend operation -> HTTP response, for every way a request reaches us.
+
+The interceptor, the WSGI server and the ``responses`` adapter all hand over the same four
+things (method, path, query, body) and get back (status, headers, body bytes).  Errors become
+AWS's error responses here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import secrets
+from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Tuple
+from urllib.parse import unquote
+
+from . import clock
+from .backend import EsmBackend
+from .errors import (
+    AwsError,
+    InvalidRequestContentException,
+    UnknownOperationException,
+    validation_error,
+)
+from .mapping import EventSourceMapping
+
+ESM_PREFIX = "/2015-03-31/event-source-mappings"
+
+_REQUEST_ID_PREFIX = secrets.token_hex(4) + "-" + secrets.token_hex(2) + "-4" + secrets.token_hex(2)[1:]
+_request_numbers = itertools.count(1)
+
+
+class Response(NamedTuple):
+    status: int
+    headers: Dict[str, str]
+    body: bytes
+
+
+class Call(NamedTuple):
+    """Where a request lands: its backend and the transition time in force."""
+
+    backend: EsmBackend
+    transition_seconds: float
+
+
+def request_id() -> str:
+    """A UUID-shaped request id, cheap enough for every call."""
+    number = next(_request_numbers)
+    return f"{_REQUEST_ID_PREFIX}-a{number >> 48 & 0xfff:03x}-{number & 0xffffffffffff:012x}"
+
+
+def _headers(body: bytes) -> Dict[str, str]:
+    return {"content-type": "application/json", "x-amzn-requestid": request_id(),
+            "content-length": str(len(body))}
+
+
+def error_response(error: AwsError) -> Response:
+    body = error.body()
+    headers = _headers(body)
+    headers["x-amzn-errortype"] = error.code
+    for name, value in error.headers.items():
+        headers[name.lower()] = value
+    return Response(error.status, headers, body)
+
+
+def _json_body(body: bytes) -> Dict[str, Any]:
+    if not body:
+        return {}
+    try:
+        decoded = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidRequestContentException(
+            f"Could not parse request body into json: {exc}") from None
+    if not isinstance(decoded, dict):
+        raise InvalidRequestContentException(
+            "Could not parse request body into json: the body must be a JSON object")
+    return decoded
+
+
+def _max_items(raw: Any) -> Optional[int]:
+    if raw is None:
+        return None
+    if isinstance(raw, list):
+        raw = raw[0] if raw else None
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise validation_error("maxItems", raw, "Member must be an integer") from None
+    if value < 1:
+        raise validation_error("maxItems", value, "Member must have value greater than or equal to 1")
+    if value > 10000:
+        raise validation_error("maxItems", value,
+                               "Member must have value less than or equal to 10000")
+    return value
+
+
+def _query_value(query: Mapping[str, Any], name: str) -> Optional[str]:
+    value = query.get(name)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return None if value is None else str(value)
+
+
+def _one(mapping: EventSourceMapping, status: int) -> Response:
+    body = mapping.json_bytes()
+    return Response(status, _headers(body), body)
+
+
+def _page(page: List[EventSourceMapping], marker: Optional[str]) -> Response:
+    body = b'{"EventSourceMappings":[' + b",".join(m.json_bytes() for m in page) + b"]"
+    if marker is not None:
+        body += b',"NextMarker":' + json.dumps(marker).encode()
+    body += b"}"
+    return Response(200, _headers(body), body)
+
+
+def _create(call: Call, query: Mapping[str, Any], body: bytes) -> Response:
+    mapping = call.backend.create(_json_body(body), clock.now(), call.transition_seconds)
+    return _one(mapping, 202)
+
+
+def _list(call: Call, query: Mapping[str, Any], body: bytes) -> Response:
+    page, marker = call.backend.list(
+        event_source_arn=_query_value(query, "EventSourceArn"),
+        function_name=_query_value(query, "FunctionName"),
+        marker=_query_value(query, "Marker"),
+        max_items=_max_items(query.get("MaxItems")),
+        now=clock.now())
+    return _page(page, marker)
+
+
+Handler = Callable[[Call, str, Mapping[str, Any], bytes], Response]
+
+
+def _get(call: Call, uuid: str, query: Mapping[str, Any], body: bytes) -> Response:
+    return _one(call.backend.get(uuid, clock.now()), 200)
+
+
+def _update(call: Call, uuid: str, query: Mapping[str, Any], body: bytes) -> Response:
+    request = _json_body(body)
+    return _one(call.backend.update(uuid, request, clock.now(), call.transition_seconds), 202)
+
+
+def _delete(call: Call, uuid: str, query: Mapping[str, Any], body: bytes) -> Response:
+    return _one(call.backend.delete(uuid, clock.now(), call.transition_seconds), 202)
+
+
+_COLLECTION = {"POST": _create, "GET": _list}
+_ITEM: Dict[str, Handler] = {"GET": _get, "PUT": _update, "DELETE": _delete}
+
+
+def is_esm_path(path: str) -> bool:
+    return path == ESM_PREFIX or path.startswith(ESM_PREFIX + "/")
+
+
+def split_path(path: str) -> Optional[Tuple[str, Optional[str]]]:
+    """('collection', None) or ('item', uuid) for an event-source-mappings path, else None."""
+    rest = path[len(ESM_PREFIX):]
+    if rest in ("", "/"):
+        return "collection", None
+    segment = rest[1:]
+    if not segment or "/" in segment:
+        return None
+    return "item", unquote(segment)
+
+
+def handle(call: Call, method: str, path: str, query: Mapping[str, Any], body: bytes) -> Response:
+    """Serve one event-source-mapping request; AWS errors come back as error responses."""
+    try:
+        route = split_path(path) if is_esm_path(path) else None
+        if route is None:
+            raise UnknownOperationException(f"No operation is routed for {method} {path}")
+        uuid = route[1]
+        if uuid is None:
+            collection = _COLLECTION.get(method)
+            if collection is None:
+                raise UnknownOperationException(f"No operation is routed for {method} {path}")
+            return collection(call, query, body)
+        item = _ITEM.get(method)
+        if item is None:
+            raise UnknownOperationException(f"No operation is routed for {method} {path}")
+        return item(call, uuid, query, body)
+    except AwsError as error:
+        return error_response(error)

@@ -1,0 +1,106 @@
+"""What kind of event source a mapping reads, and what AWS answers for each kind.
+
+Lambda decides almost everything (defaults, allowed members, duplicate wording, the
+``StateTransitionReason`` text) from the service in the ``EventSourceArn``; self-managed Kafka is
+the one source named by ``SelfManagedEventSource`` instead of an ARN.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, Mapping, Optional, Tuple
+
+from .errors import InvalidParameterValueException, validation_error
+
+# The botocore model's pattern for EventSourceArn, anchored.
+_ARN_SOURCE = r"arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)"
+_ARN = re.compile("^" + _ARN_SOURCE + "$", re.DOTALL)
+
+UNRECOGNIZED = "Unrecognized event source."
+
+SQS_DUPLICATE = ('An event source mapping with SQS arn (" {source} ") and function (" {function} ") '
+                 "already exists. Please update or delete the existing mapping with UUID {uuid}")
+STREAM_DUPLICATE = ('The event source arn (" {source} ") and function (" {function} ") provided '
+                    "mapping already exists. Please update or delete the existing mapping with "
+                    "UUID {uuid}")
+
+_STREAM_DEFAULTS: Dict[str, Any] = {
+    "BatchSize": 100,
+    "BisectBatchOnFunctionError": False,
+    "DestinationConfig": {"OnFailure": {}},
+    "FunctionResponseTypes": [],
+    "LastProcessingResult": "No records processed",
+    "MaximumBatchingWindowInSeconds": 0,
+    "MaximumRecordAgeInSeconds": -1,
+    "MaximumRetryAttempts": -1,
+    "ParallelizationFactor": 1,
+    "TumblingWindowInSeconds": 0,
+}
+
+
+@dataclass(frozen=True)
+class SourceKind:
+    """One family of event source, with the answers AWS gives for it."""
+
+    name: str
+    family: str
+    transition_reason: str
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    duplicate_template: str = STREAM_DUPLICATE
+
+
+SQS = SourceKind("sqs", "sqs", "USER_INITIATED",
+                 {"BatchSize": 10, "MaximumBatchingWindowInSeconds": 0, "FunctionResponseTypes": []},
+                 SQS_DUPLICATE)
+SQS_FIFO = SourceKind("sqs-fifo", "sqs", "USER_INITIATED", SQS.defaults, SQS_DUPLICATE)
+KINESIS = SourceKind("kinesis", "stream", "User action", _STREAM_DEFAULTS)
+DYNAMODB = SourceKind("dynamodb", "stream", "User action", _STREAM_DEFAULTS)
+_KAFKA_DEFAULTS: Dict[str, Any] = {
+    "BatchSize": 100,
+    "MaximumBatchingWindowInSeconds": 0,
+    "LastProcessingResult": "No records processed",
+}
+MSK = SourceKind("msk", "kafka", "USER_INITIATED", _KAFKA_DEFAULTS)
+SELF_MANAGED_KAFKA = SourceKind("kafka", "kafka", "USER_INITIATED", _KAFKA_DEFAULTS)
+MQ = SourceKind("mq", "mq", "USER_INITIATED",
+                {"BatchSize": 100, "MaximumBatchingWindowInSeconds": 0,
+                 "LastProcessingResult": "No records processed"})
+DOCUMENTDB = SourceKind("documentdb", "documentdb", "USER_INITIATED",
+                        {"BatchSize": 100, "MaximumBatchingWindowInSeconds": 0,
+                         "LastProcessingResult": "No records processed"})
+
+ALL_KINDS: Tuple[SourceKind, ...] = (SQS, SQS_FIFO, KINESIS, DYNAMODB, MSK, SELF_MANAGED_KAFKA, MQ,
+                                     DOCUMENTDB)
+
+
+def parse_arn(arn: str) -> Tuple[str, str, str, str, str]:
+    """Split an EventSourceArn into (partition, service, region, account, resource)."""
+    if _ARN.match(arn) is None:
+        raise validation_error("eventSourceArn", arn,
+                               "Member must satisfy regular expression pattern: " + _ARN_SOURCE)
+    _, partition, service, region, account, resource = arn.split(":", 5)
+    return partition, service, region, account, resource
+
+
+def kind_for(event_source_arn: Optional[str],
+             self_managed: Optional[Mapping[str, Any]] = None) -> SourceKind:
+    """The source kind a Create request names, or AWS's refusal."""
+    if event_source_arn is None:
+        if self_managed:
+            return SELF_MANAGED_KAFKA
+        raise InvalidParameterValueException(UNRECOGNIZED)
+    _, service, _, _, resource = parse_arn(event_source_arn)
+    if service == "sqs" and resource and "/" not in resource:
+        return SQS_FIFO if resource.endswith(".fifo") else SQS
+    if service == "kinesis" and resource.startswith("stream/") and len(resource) > 7:
+        return KINESIS
+    if service == "dynamodb" and re.match(r"^table/[^/]+/stream/.+$", resource):
+        return DYNAMODB
+    if service == "kafka" and resource.startswith("cluster/"):
+        return MSK
+    if service == "mq" and resource.startswith("broker:"):
+        return MQ
+    if service == "rds" and resource.startswith("cluster:"):
+        return DOCUMENTDB
+    raise InvalidParameterValueException(UNRECOGNIZED)

@@ -1,0 +1,47 @@
+"""Malformed requests that botocore never sends but raw HTTP clients can."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from mock_esm.backend import EsmBackend
+from mock_esm.routing import Call, handle
+
+PATH = "/2015-03-31/event-source-mappings"
+
+
+@pytest.fixture
+def call() -> Call:
+    return Call(EsmBackend("123456789012", "us-east-1", threading.RLock()), 0.0)
+
+
+@pytest.mark.parametrize(("method", "path", "body", "status", "code"), [
+    ("POST", PATH, b"{not json", 400, "InvalidRequestContentException"),
+    ("POST", PATH, b"[1, 2]", 400, "InvalidRequestContentException"),
+    ("POST", PATH, b'{"FunctionName": "f", "EventSourceArn": '
+                   b'"arn:aws:sqs:us-east-1:123456789012:q", "BatchSize": "ten"}',
+     400, "InvalidRequestContentException"),
+    ("POST", PATH, b'{"EventSourceArn": "arn:aws:sqs:us-east-1:123456789012:q"}',
+     400, "ValidationException"),
+    ("POST", PATH, b'{"FunctionName": "f", "EventSourceArn": "not-an-arn"}',
+     400, "ValidationException"),
+    ("PATCH", PATH, b"", 404, "UnknownOperationException"),
+    ("GET", "/2015-03-31/functions", b"", 404, "UnknownOperationException"),
+    ("GET", PATH + "/a/b", b"", 404, "UnknownOperationException"),
+    ("GET", PATH + "/missing", b"", 404, "ResourceNotFoundException"),
+    ("PUT", PATH + "/missing", b"\xff\xfe", 400, "InvalidRequestContentException"),
+])
+def test_malformed_requests_get_aws_errors(call, method, path, body, status, code):
+    response = handle(call, method, path, {}, body)
+    assert response.status == status
+    assert response.headers["x-amzn-errortype"] == code
+    assert json.loads(response.body)
+
+
+@pytest.mark.parametrize(("raw", "status"), [("abc", 400), ("0", 400), ("10001", 400),
+                                             ("5", 200)])
+def test_max_items_from_a_raw_query_string(call, raw, status):
+    assert handle(call, "GET", PATH, {"MaxItems": raw}, b"").status == status
