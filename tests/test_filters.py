@@ -498,16 +498,16 @@ def test_arbitrary_text_is_a_dict_or_refused_never_a_crash(text: str) -> None:
 
 
 # Events whose leaves are scalars or non-empty arrays of scalars, objects non-empty (an empty
-# one would yield an empty, hence invalid, pattern).  At most 20 leaves, 4 keys per object.
+# one would yield an empty, hence invalid, pattern).  At most 12 leaves, 3 keys per object.
 # Field names never contain "$", so never spell "$or", the operator rather than a field.
 FIELD_NAMES = st.text(st.characters(codec="utf-8", exclude_characters="$"), max_size=6)
 EVENT_LEAF = JSON_SCALARS | st.lists(JSON_SCALARS, min_size=1, max_size=3)
 NESTED_EVENT = st.recursive(
     EVENT_LEAF,
-    lambda inner: st.dictionaries(FIELD_NAMES, inner, min_size=1, max_size=4),
-    max_leaves=20,
+    lambda inner: st.dictionaries(FIELD_NAMES, inner, min_size=1, max_size=3),
+    max_leaves=12,
 )
-EVENTS = st.dictionaries(FIELD_NAMES, NESTED_EVENT, min_size=1, max_size=4)
+EVENTS = st.dictionaries(FIELD_NAMES, NESTED_EVENT, min_size=1, max_size=3)
 
 
 def _pattern_of(value: Any) -> Any:
@@ -571,13 +571,14 @@ ARBITRARY_EVENTS = st.dictionaries(PATTERN_FIELDS, EVENT_VALUES, max_size=3)
 
 
 @PROPERTY_SETTINGS
-@given(PATTERNS, PATTERNS, ARBITRARY_EVENTS)
+@given(PATTERNS, ARBITRARY_EVENTS)
 def test_a_valid_pattern_never_raises_on_any_event(
-        pattern: dict[str, Any], other: dict[str, Any], event: dict[str, Any]) -> None:
+        pattern: dict[str, Any], event: dict[str, Any]) -> None:
     verdict = matches(pattern, event)
     assert verdict is True or verdict is False
     text = json.dumps(pattern)
     if len(text) <= MAX_PATTERN_LENGTH:  # the limit binds strings only, not dicts
         assert validate_pattern(text) == pattern
         assert matches(text, event) is verdict
+    other = {"b": [{"exists": True}]}
     assert matches_any([pattern, other], event) is (verdict or matches(other, event))
