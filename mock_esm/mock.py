@@ -121,6 +121,7 @@ class _Activations:
             if seconds is None:
                 seconds = mock._transition_seconds
         RUNTIME.account_id = account_id
+        RUNTIME.refresh_default_account()
         RUNTIME.transition_seconds = self.stack[0]._default_seconds if seconds is None else seconds
 
 

@@ -19,17 +19,22 @@ DEFAULT_TRANSITION_SECONDS = 1.0
 class Runtime:
     """The effective options of the innermost activations, and the shared backend."""
 
-    __slots__ = ("active", "account_id", "transition_seconds", "registry")
+    __slots__ = ("active", "account_id", "transition_seconds", "registry", "default_account")
 
     def __init__(self) -> None:
         self.active = False
         self.account_id: Optional[str] = None
         self.transition_seconds = DEFAULT_TRANSITION_SECONDS
         self.registry: BackendRegistry = ACTIVATED_REGISTRY
+        self.default_account = DEFAULT_ACCOUNT_ID
+
+    def refresh_default_account(self) -> None:
+        """Read ``MOTO_ACCOUNT_ID`` once per activation change, not on every call."""
+        self.default_account = os.environ.get("MOTO_ACCOUNT_ID") or DEFAULT_ACCOUNT_ID
 
     def fallback_account(self) -> str:
         """The account when no option and no moto credentials decide it."""
-        return os.environ.get("MOTO_ACCOUNT_ID") or DEFAULT_ACCOUNT_ID
+        return self.default_account
 
 
 RUNTIME = Runtime()
