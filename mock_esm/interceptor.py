@@ -141,6 +141,6 @@ def operation_model(name: str) -> OperationModel:
     return model
 
 
-_attached: "weakref.WeakSet[Any]" = weakref.WeakSet()
+_attached: weakref.WeakSet[Any] = weakref.WeakSet()
 BUILTIN_HANDLERS.append(("before-call.lambda", before_call, REGISTER_FIRST))
 BUILTIN_HANDLERS.append(("before-send.lambda", before_send))

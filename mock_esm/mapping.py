@@ -26,9 +26,23 @@ class EventSourceMapping:
     """A mapping record; the backend owns it and mutates it under its lock."""
 
     __slots__ = (
-        "uuid", "arn", "kind", "account_id", "region", "seq", "fields", "function_name",
-        "tags", "state", "pending_until", "settles_to", "last_modified", "version",
-        "_rendered", "_rendered_version", "source_key",
+        "_rendered",
+        "_rendered_version",
+        "account_id",
+        "arn",
+        "fields",
+        "function_name",
+        "kind",
+        "last_modified",
+        "pending_until",
+        "region",
+        "seq",
+        "settles_to",
+        "source_key",
+        "state",
+        "tags",
+        "uuid",
+        "version",
     )
 
     def __init__(self, *, uuid: str, arn: str, kind: SourceKind, account_id: str, region: str,

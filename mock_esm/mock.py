@@ -8,7 +8,6 @@ one stops; an inner activation's explicit options win while it is active.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import inspect
 import math
@@ -68,17 +67,17 @@ class _Activations:
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
-        self.stack: List["EsmMock"] = []
+        self.stack: List[EsmMock] = []
         self.credentials_set: List[str] = []
 
-    def push(self, mock: "EsmMock") -> None:
+    def push(self, mock: EsmMock) -> None:
         with self.lock:
             if not self.stack:
                 self._activate()
             self.stack.append(mock)
             self._apply()
 
-    def pop(self, mock: "EsmMock") -> None:
+    def pop(self, mock: EsmMock) -> None:
         with self.lock:
             for position in range(len(self.stack) - 1, -1, -1):
                 if self.stack[position] is mock:
@@ -150,20 +149,20 @@ class EsmMock:
 
     # -- activation ----------------------------------------------------------------------------
 
-    def start(self) -> "EsmMock":
+    def start(self) -> EsmMock:
         ACTIVATIONS.push(self)
         return self
 
     def stop(self) -> None:
         ACTIVATIONS.pop(self)
 
-    def __enter__(self) -> "EsmMock":
+    def __enter__(self) -> EsmMock:
         return self.start()
 
     def __exit__(self, *exc_info: Any) -> None:
         self.stop()
 
-    async def __aenter__(self) -> "EsmMock":
+    async def __aenter__(self) -> EsmMock:
         return self.start()
 
     async def __aexit__(self, *exc_info: Any) -> None:
@@ -172,7 +171,7 @@ class EsmMock:
     def __call__(self, target: _F) -> _F:
         if inspect.isclass(target):
             return self._decorate_class(target)  # type: ignore[return-value]
-        if asyncio.iscoroutinefunction(target):
+        if inspect.iscoroutinefunction(target):
             return self._decorate_coroutine(target)  # type: ignore[return-value]
         if callable(target):
             return self._decorate_function(target)

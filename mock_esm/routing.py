@@ -25,7 +25,7 @@ from .mapping import EventSourceMapping
 
 ESM_PREFIX = "/2015-03-31/event-source-mappings"
 
-_REQUEST_ID_PREFIX = secrets.token_hex(4) + "-" + secrets.token_hex(2) + "-4" + secrets.token_hex(2)[1:]
+_REQUEST_ID_PREFIX = f"{secrets.token_hex(4)}-{secrets.token_hex(2)}-4{secrets.token_hex(2)[1:]}"
 _request_numbers = itertools.count(1)
 
 
@@ -86,7 +86,8 @@ def _max_items(raw: Any) -> Optional[int]:
     except (TypeError, ValueError):
         raise validation_error("maxItems", raw, "Member must be an integer") from None
     if value < 1:
-        raise validation_error("maxItems", value, "Member must have value greater than or equal to 1")
+        raise validation_error("maxItems", value,
+                               "Member must have value greater than or equal to 1")
     if value > 10000:
         raise validation_error("maxItems", value,
                                "Member must have value less than or equal to 10000")

@@ -19,7 +19,7 @@ DEFAULT_TRANSITION_SECONDS = 1.0
 class Runtime:
     """The effective options of the innermost activations, and the shared backend."""
 
-    __slots__ = ("active", "account_id", "transition_seconds", "registry", "default_account")
+    __slots__ = ("account_id", "active", "default_account", "registry", "transition_seconds")
 
     def __init__(self) -> None:
         self.active = False

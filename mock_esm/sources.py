@@ -14,13 +14,15 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 from .errors import InvalidParameterValueException, validation_error
 
 # The botocore model's pattern for EventSourceArn, anchored.
-_ARN_SOURCE = r"arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)"
+_ARN_SOURCE = (r"arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:"
+               r"(\d{12})?:(.*)")
 _ARN = re.compile("^" + _ARN_SOURCE + "$", re.DOTALL)
 
 UNRECOGNIZED = "Unrecognized event source."
 
-SQS_DUPLICATE = ('An event source mapping with SQS arn (" {source} ") and function (" {function} ") '
-                 "already exists. Please update or delete the existing mapping with UUID {uuid}")
+SQS_DUPLICATE = ('An event source mapping with SQS arn (" {source} ") and function '
+                 '(" {function} ") already exists. Please update or delete the existing mapping '
+                 "with UUID {uuid}")
 STREAM_DUPLICATE = ('The event source arn (" {source} ") and function (" {function} ") provided '
                     "mapping already exists. Please update or delete the existing mapping with "
                     "UUID {uuid}")
@@ -51,7 +53,8 @@ class SourceKind:
 
 
 SQS = SourceKind("sqs", "sqs", "USER_INITIATED",
-                 {"BatchSize": 10, "MaximumBatchingWindowInSeconds": 0, "FunctionResponseTypes": []},
+                 {"BatchSize": 10, "MaximumBatchingWindowInSeconds": 0,
+                  "FunctionResponseTypes": []},
                  SQS_DUPLICATE)
 SQS_FIFO = SourceKind("sqs-fifo", "sqs", "USER_INITIATED", SQS.defaults, SQS_DUPLICATE)
 KINESIS = SourceKind("kinesis", "stream", "User action", _STREAM_DEFAULTS)

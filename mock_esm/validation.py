@@ -74,7 +74,7 @@ def check_create(kind: SourceKind, request: Mapping[str, Any]) -> None:
 
 
 def validation_error_ipv_null(field: str) -> Exception:
-    """AWS reports a missing required member of a source as InvalidParameterValue, not Validation."""
+    """AWS reports a missing required member of a source as InvalidParameterValue."""
     from .errors import InvalidParameterValueException
 
     return InvalidParameterValueException(

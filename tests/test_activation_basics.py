@@ -114,8 +114,9 @@ def test_other_lambda_calls_are_refused_without_touching_the_network(no_network)
 
 
 def test_non_lambda_calls_are_handed_on_untouched(no_network):
-    from mock_esm.interceptor import _Body
     from botocore.awsrequest import AWSResponse
+
+    from mock_esm.interceptor import _Body
 
     sent = []
 
