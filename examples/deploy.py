@@ -6,7 +6,8 @@ under mock_esm.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+import asyncio
+from typing import Any, Dict, List, Optional
 
 
 def find_mapping(client: Any, source_arn: str, function: str) -> Optional[Dict[str, Any]]:
@@ -31,3 +32,19 @@ def ensure_mapping(client: Any, source_arn: str, function: str, *,
         return existing
     return dict(client.update_event_source_mapping(
         UUID=existing["UUID"], BatchSize=batch_size, Enabled=enabled))
+
+
+async def ensure_mappings(client: Any, source_arns: List[str], function: str,
+                          **settings: Any) -> List[Dict[str, Any]]:
+    """Wire several sources to one function concurrently (boto3 blocks, so use threads)."""
+    return list(await asyncio.gather(*(
+        asyncio.to_thread(ensure_mapping, client, source_arn, function, **settings)
+        for source_arn in source_arns)))
+
+
+def disable_mapping(client: Any, source_arn: str, function: str) -> Optional[Dict[str, Any]]:
+    """Stop the function consuming the source, keeping the mapping; None if there is none."""
+    existing = find_mapping(client, source_arn, function)
+    if existing is None:
+        return None
+    return dict(client.update_event_source_mapping(UUID=existing["UUID"], Enabled=False))

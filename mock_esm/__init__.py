@@ -2,11 +2,14 @@
 
 The public names load on first use (PEP 562), so that pytest, which imports
 ``mock_esm.pytest_plugin`` in every session where mock_esm is installed, does not pay for
-botocore in sessions that never use the mock.  ``from mock_esm import mock_esm`` loads them and
-registers the botocore handlers.
+botocore in sessions that never use the mock.  The botocore handlers are still registered
+before the first botocore session exists, so clients made before ``mock_esm`` is first used
+are mocked too (see ``botocore_hook``).
 """
 
 import typing as _typing
+
+from . import botocore_hook as _botocore_hook
 
 __version__ = "0.1.0"
 
@@ -28,3 +31,6 @@ def __getattr__(name: str) -> _typing.Any:
 
 def __dir__() -> _typing.List[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+_botocore_hook.ensure_registered()

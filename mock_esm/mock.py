@@ -12,15 +12,26 @@ import functools
 import inspect
 import math
 import os
+import sys
 import threading
-from typing import Any, Callable, Dict, List, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, TypeVar, overload
 
 from . import clock, interceptor
 from .runtime import DEFAULT_TRANSITION_SECONDS, RUNTIME
 
-_F = TypeVar("_F", bound=Callable[..., Any])
+if TYPE_CHECKING:
+    # Only the type checker reads these: typing.ParamSpec is 3.10+, and mypy bundles
+    # typing_extensions' stubs, so no runtime dependency is needed on Python 3.9.
+    from typing_extensions import ParamSpec
+
+    _P = ParamSpec("_P")
+
+_R = TypeVar("_R")
+_C = TypeVar("_C", bound=type)
+
 
 ENV_TRANSITION_SECONDS = "MOCK_ESM_TRANSITION_SECONDS"
+OPTIONS = ("account_id", "transition_seconds", "intercept_requests")
 _CREDENTIAL_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
 _FAKE_CREDENTIAL = "testing"
 
@@ -127,6 +138,12 @@ class _Activations:
 ACTIVATIONS = _Activations()
 
 
+def _is_test_case(cls: type) -> bool:
+    # A TestCase subclass exists only if unittest is loaded; do not load it to find out.
+    unittest = sys.modules.get("unittest")
+    return unittest is not None and issubclass(cls, unittest.TestCase)
+
+
 class EsmMock:
     """Mocks Lambda's event source mapping operations while active; see README for the forms."""
 
@@ -168,36 +185,76 @@ class EsmMock:
     async def __aexit__(self, *exc_info: Any) -> None:
         self.stop()
 
-    def __call__(self, target: _F) -> _F:
+    @overload
+    def __call__(self, target: _C) -> _C: ...
+
+    @overload
+    def __call__(self, target: Callable[_P, _R]) -> Callable[_P, _R]: ...
+
+    def __call__(self, target: Any) -> Any:
+        """Decorate a class, a coroutine function or a function (in that order of checks)."""
         if inspect.isclass(target):
-            return self._decorate_class(target)  # type: ignore[return-value]
+            if _is_test_case(target):
+                return self._decorate_test_case(target)
+            return self._decorate_class(target)
         if inspect.iscoroutinefunction(target):
-            return self._decorate_coroutine(target)  # type: ignore[return-value]
+            return self._decorate_coroutine(target)
         if callable(target):
             return self._decorate_function(target)
         raise TypeError(f"mock_esm can decorate a function, a coroutine function or a class; "
                         f"got {target!r}")
 
-    def _decorate_function(self, func: _F) -> _F:
+    def _decorate_function(self, func: Callable[_P, _R]) -> Callable[_P, _R]:
         @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
+        def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
             with self:
                 return func(*args, **kwargs)
 
-        return wrapper  # type: ignore[return-value]
+        return wrapper
 
-    def _decorate_coroutine(self, func: Callable[..., Any]) -> Callable[..., Any]:
+    def _decorate_coroutine(self, func: Callable[_P, Any]) -> Callable[_P, Any]:
+        # The activation spans the awaited body, not just the creation of the coroutine.
         @functools.wraps(func)
-        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        async def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> Any:
             with self:
                 return await func(*args, **kwargs)
 
         return wrapper
 
-    def _decorate_class(self, cls: type) -> type:
+    def _decorate_class(self, cls: _C) -> _C:
+        """Wrap each method the class itself defines whose name starts with ``test``."""
         for name, attribute in list(vars(cls).items()):
-            if name.startswith("test") and callable(attribute):
+            if not name.startswith("test"):
+                continue
+            if isinstance(attribute, (staticmethod, classmethod)):
+                setattr(cls, name, type(attribute)(self(attribute.__func__)))
+            elif inspect.isfunction(attribute):
                 setattr(cls, name, self(attribute))
+        return cls
+
+    def _decorate_test_case(self, cls: _C) -> _C:
+        """One activation per test spanning setUp, the test, tearDown and cleanups.
+
+        ``setUp`` starts it and registers ``stop`` as the first cleanup, so unittest runs it
+        last -- after ``tearDown`` and the user's own cleanups, and even when ``setUp`` fails.
+        The class hooks get activations of their own, so a failing ``setUpClass`` leaves
+        nothing active and every test still starts with an empty backend.
+        """
+        self._decorate_class(cls)
+        case_class: Any = cls
+        set_up = case_class.setUp
+
+        @functools.wraps(set_up)
+        def setUp(case: Any) -> None:
+            self.start()
+            case.addCleanup(self.stop)
+            set_up(case)
+
+        case_class.setUp = setUp
+        case_class.setUpClass = classmethod(self._decorate_function(
+            case_class.setUpClass.__func__))
+        case_class.tearDownClass = classmethod(self._decorate_function(
+            case_class.tearDownClass.__func__))
         return cls
 
     # -- inspection and control ----------------------------------------------------------------
@@ -231,11 +288,30 @@ class EsmMock:
         return result
 
 
-def mock_esm(func: Any = None, /, *, account_id: Any = UNSET, transition_seconds: Any = UNSET,
-             intercept_requests: bool = False) -> Any:
-    """``@mock_esm``, ``@mock_esm(...)``, ``with mock_esm() as esm`` and ``mock_esm().start()``."""
-    mock = EsmMock(account_id=account_id, transition_seconds=transition_seconds,
-                   intercept_requests=intercept_requests)
+@overload
+def mock_esm(func: _C, /) -> _C: ...
+
+
+@overload
+def mock_esm(func: Callable[_P, _R], /) -> Callable[_P, _R]: ...
+
+
+@overload
+def mock_esm(*, account_id: Optional[str] = ..., transition_seconds: float = ...,
+             intercept_requests: bool = ...) -> EsmMock: ...
+
+
+def mock_esm(func: Any = None, /, **options: Any) -> Any:
+    """``@mock_esm``, ``@mock_esm(...)``, ``with mock_esm() as esm`` and ``mock_esm().start()``.
+
+    The options are checked here, before anything is decorated or started, so a typo fails at
+    the line that made it.
+    """
+    unknown = [name for name in options if name not in OPTIONS]
+    if unknown:
+        raise TypeError(f"mock_esm() got an unexpected keyword argument {unknown[0]!r}; it "
+                        f"takes {', '.join(OPTIONS)}")
+    mock = EsmMock(**options)
     if func is None:
         return mock
     return mock(func)
