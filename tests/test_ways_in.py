@@ -189,6 +189,27 @@ def test_testcase_activation_spans_setup_test_teardown_and_cleanups(no_network):
     ]
 
 
+def test_isolated_asyncio_testcase_async_tests_are_mocked(no_network):
+    @mock_esm(account_id="111122223333")
+    class AsyncMappings(unittest.IsolatedAsyncioTestCase):
+        def setUp(self):
+            self.client = _client()
+            _create(self.client)
+
+        async def asyncSetUp(self):
+            await asyncio.sleep(0)
+            _create(self.client, "from-async-set-up")
+
+        async def test_sees_both_set_ups(self):
+            await asyncio.sleep(0)
+            self.assertEqual(_count(self.client), 2)
+            self.assertEqual(_account_of(_create(self.client, "g")), "111122223333")
+
+    result = _run(AsyncMappings)
+    assert result.wasSuccessful(), result.errors + result.failures
+    assert result.testsRun == 1
+
+
 def test_testcase_failing_setup_class_or_setup_leaves_nothing_active():
     @mock_esm
     class BrokenClass(unittest.TestCase):
