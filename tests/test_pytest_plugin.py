@@ -23,9 +23,15 @@ def create(function="f"):
 """
 
 
+# The inner runs do not see this project's pytest settings; keep unrelated plugins out of them
+# (pytest-benchmark fails to configure inside an xdist worker; hypothesis costs seconds).
+INNER = ("-p", "no:cacheprovider", "-p", "no:benchmark", "-p", "no:xdist",
+         "-p", "no:hypothesispytest", "-p", "no:time_machine", "-p", "no:platformdirs")
+
+
 def _run(pytester: pytest.Pytester, body: str, *args: str) -> pytest.RunResult:
     pytester.makepyfile(HEADER + body)
-    return pytester.runpytest_inprocess("-p", "no:cacheprovider", "-p", "no:randomly", *args)
+    return pytester.runpytest_inprocess(*INNER, *args)
 
 
 def test_fixture_yields_the_active_controller_and_nests_inside_the_decorator(pytester):
@@ -115,7 +121,7 @@ def test_forgot_the_fixture():
 
 def test_marker_is_registered_for_strict_markers(pytester):
     pytester.makepyfile("")
-    result = pytester.runpytest_inprocess("--markers")
+    result = pytester.runpytest_inprocess(*INNER, "--markers")
     result.stdout.fnmatch_lines([
         "@pytest.mark.mock_esm(account_id=..., transition_seconds=..., intercept_requests=...): "
         "options for the esm_mock fixture (see mock_esm's README)"])
