@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -128,8 +129,11 @@ def test_marker_is_registered_for_strict_markers(pytester):
 
 
 def _python(code: str) -> str:
+    # Credentials in the environment keep botocore from asking the instance metadata service
+    # for them when a client is made outside any activation.
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                               check=True, timeout=60)
+                               check=True, timeout=60, env=env)
     return completed.stdout.strip()
 
 
@@ -145,6 +149,9 @@ def test_clients_made_after_a_lazy_import_are_still_mocked():
     # botocore loads after mock_esm here, so the import hook must register the handlers
     # before the first session exists; the client predates both the controller and start().
     output = _python(
+        "import socket\n"
+        "def refuse(*args, **kwargs): raise AssertionError('network access attempted')\n"
+        "socket.create_connection = socket.socket.connect = refuse\n"
         "import sys, mock_esm, boto3\n"
         "client = boto3.client('lambda', region_name='us-east-1')\n"
         "assert 'mock_esm.mock' not in sys.modules\n"
