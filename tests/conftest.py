@@ -20,6 +20,13 @@ def lambda_client() -> Any:
     return boto3.client("lambda", region_name="us-east-1")
 
 
+@pytest.fixture(scope="module")
+def client() -> Any:
+    """One client per module for long rule tables: making a boto3 client costs more than a
+    mocked call, and the mock serves clients made before activation as well as after."""
+    return boto3.client("lambda", region_name="us-east-1")
+
+
 @pytest.fixture
 def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list]:
     """Fail the test if anything opens a socket or resolves a name."""

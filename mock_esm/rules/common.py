@@ -1,0 +1,134 @@
+"""Rules shared by several source families, and the messages they answer with.
+
+Every rule judges the *settings a call would leave* (the source's defaults overlaid with the
+Create request, or the stored settings overlaid with the Update request), so Create and Update
+refuse the same combinations with the same words.  Messages quoted from AWS are marked; the
+rest are ours (README, "Our wording where AWS's is unrecorded").
+"""
+
+from __future__ import annotations
+
+from typing import Any, Collection, Mapping, Optional
+
+from ..errors import InvalidParameterValueException
+from ..filters import InvalidFilterPattern, validate_pattern
+from .model import CREATE_MEMBERS, camel
+
+Settings = Mapping[str, Any]
+
+# AWS's words (reference/aws-behaviour.md section 3).
+UNSUPPORTED = "Unsupported '{name}' parameter for given event source mapping type."
+UNSUPPORTED_DESTINATION = ("Unsupported DestinationConfig parameter for given event source "
+                           "mapping type.")
+NULL_MEMBER = ("1 validation error detected: Value null at '{name}' failed to satisfy "
+               "constraint: Member must not be null.")
+NEED_TIMESTAMP = "Need to specify a timestamp"
+UNSUPPORTED_POSITION = "Unsupported starting position for arn type: {arn}"
+RECORD_AGE = ("MaximumRecordAgeInSeconds must be either -1 (forever) or between 60 and 604800 "
+              "(inclusive)")
+INVALID_FILTER = "Invalid filter pattern definition."
+
+# Our words.
+MAX_FILTERS = 5
+TOO_MANY_FILTERS = ("FilterCriteria can contain at most 5 filters, but {count} were given. "
+                    "Combine patterns or request a quota increase.")
+TIMESTAMP_WITHOUT_AT_TIMESTAMP = ("StartingPositionTimestamp is only valid when "
+                                  "StartingPosition is AT_TIMESTAMP.")
+KAFKA_METRICS_ONLY = ("MetricsConfig metric 'KafkaMetrics' is only valid for Amazon MSK and "
+                      "self-managed Apache Kafka event sources.")
+POLLERS_ORDER = ("ProvisionedPollerConfig.MinimumPollers ({low}) must be less than or equal to "
+                 "ProvisionedPollerConfig.MaximumPollers ({high}).")
+
+# Members that name the source or steer the call; every family accepts them.
+ALWAYS = frozenset({"EventSourceArn", "FunctionName", "Enabled", "Tags", "FilterCriteria",
+                    "KMSKeyArn"})
+
+
+def refuse(message: str) -> InvalidParameterValueException:
+    return InvalidParameterValueException(message)
+
+
+def is_given(value: Any) -> bool:
+    """Whether a member is set; an empty list is how callers clear a list-valued member."""
+    return value is not None and value != []
+
+
+def check_members(settings: Settings, allowed: Collection[str],
+                  special: Optional[Mapping[str, str]] = None) -> None:
+    """Refuse, in the model's member order, the first member this source does not take."""
+    for name in CREATE_MEMBERS:
+        if name in ALWAYS or name in allowed or not is_given(settings.get(name)):
+            continue
+        if name == "DestinationConfig":
+            raise refuse(UNSUPPORTED_DESTINATION)
+        if special and name in special:
+            raise refuse(special[name])
+        raise refuse(UNSUPPORTED.format(name=camel(name)))
+
+
+def check_destination(settings: Settings) -> None:
+    """OnSuccess is in the model but refused by Create and Update for every source."""
+    destination = settings.get("DestinationConfig") or {}
+    if destination.get("OnSuccess") is not None:
+        raise refuse(UNSUPPORTED_DESTINATION)
+
+
+def check_starting_position(settings: Settings, *, required: bool,
+                            at_timestamp: bool) -> None:
+    """Required-ness, AT_TIMESTAMP support and the timestamp that must come with it."""
+    position = settings.get("StartingPosition")
+    if position is None:
+        if required:
+            raise refuse(NULL_MEMBER.format(name="startingPosition"))
+        if settings.get("StartingPositionTimestamp") is not None:
+            raise refuse(TIMESTAMP_WITHOUT_AT_TIMESTAMP)
+        return
+    if position == "AT_TIMESTAMP":
+        if not at_timestamp:
+            raise refuse(UNSUPPORTED_POSITION.format(arn=settings.get("EventSourceArn")))
+        if settings.get("StartingPositionTimestamp") is None:
+            raise refuse(NEED_TIMESTAMP)
+    elif settings.get("StartingPositionTimestamp") is not None:
+        raise refuse(TIMESTAMP_WITHOUT_AT_TIMESTAMP)
+
+
+def check_record_age(settings: Settings) -> None:
+    age = settings.get("MaximumRecordAgeInSeconds")
+    if age is not None and age != -1 and not 60 <= age <= 604800:
+        raise refuse(RECORD_AGE)
+
+
+def check_filters(settings: Settings) -> None:
+    """At most five filters, each a pattern the event-filtering grammar accepts."""
+    criteria = settings.get("FilterCriteria") or {}
+    filters = criteria.get("Filters") or []
+    if len(filters) > MAX_FILTERS:
+        raise refuse(TOO_MANY_FILTERS.format(count=len(filters)))
+    for item in filters:
+        pattern: Any = item.get("Pattern") if isinstance(item, dict) else None
+        try:
+            validate_pattern(pattern)
+        except InvalidFilterPattern:
+            raise refuse(INVALID_FILTER) from None
+
+
+def check_metrics(settings: Settings, *, kafka: bool) -> None:
+    metrics = (settings.get("MetricsConfig") or {}).get("Metrics") or []
+    if not kafka and "KafkaMetrics" in metrics:
+        raise refuse(KAFKA_METRICS_ONLY)
+
+
+def check_pollers(settings: Settings) -> None:
+    pollers = settings.get("ProvisionedPollerConfig") or {}
+    low, high = pollers.get("MinimumPollers"), pollers.get("MaximumPollers")
+    if low is not None and high is not None and low > high:
+        raise refuse(POLLERS_ORDER.format(low=low, high=high))
+
+
+def check_common(settings: Settings, *, kafka: bool = False) -> None:
+    """The checks every family runs after its own member and position rules."""
+    check_destination(settings)
+    check_record_age(settings)
+    check_metrics(settings, kafka=kafka)
+    check_pollers(settings)
+    check_filters(settings)

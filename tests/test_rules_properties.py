@@ -1,0 +1,98 @@
+"""Random parameter combinations through boto3 only ever get a mapping or a modelled 4xx.
+
+Whatever a user sends, the mock must answer as AWS would: a response whose keys and types fit
+the botocore output shape, or an AWS error code with its status and a message — never a Python
+traceback, a 500 or an unmodelled code.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any, Dict
+
+import botocore.session
+from botocore.validate import ParamValidator
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mock_esm import mock_esm
+
+from .conftest import FIFO_ARN, QUEUE_ARN, STREAM_ARN, TABLE_STREAM_ARN
+from .rules_support import CONFLICT, IPV, VALIDATION, outcome
+
+# Modest and explicit: 60 examples per property keep each under ~2 s; no example database so
+# nothing is written into the tree; no deadline so a loaded CI machine cannot fail a property.
+PROPERTY = settings(max_examples=60, deadline=None, database=None)
+
+MODEL = botocore.session.get_session().get_service_model("lambda")
+OUTPUT = MODEL.operation_model("GetEventSourceMapping").output_shape
+MODELLED = {IPV, VALIDATION, CONFLICT}
+
+SOURCES = [QUEUE_ARN, FIFO_ARN, STREAM_ARN, TABLE_STREAM_ARN]
+PATTERNS = [json.dumps({"body": {"a": [1]}}), json.dumps({"b": [{"prefix": "x"}]}), "null",
+            '{"a": "b"}', "{}", '{"a": [1', json.dumps({"c": [{"numeric": [">", 1]}]})]
+
+# Values straddle each server-side bound; minimums stay legal because botocore checks those
+# on the client before the mock is reached.
+MEMBERS: Dict[str, Any] = {
+    "Enabled": st.booleans(),
+    "BatchSize": st.integers(1, 10_050),
+    "MaximumBatchingWindowInSeconds": st.integers(0, 310),
+    "ParallelizationFactor": st.integers(1, 12),
+    "MaximumRecordAgeInSeconds": st.integers(-1, 604_810),
+    "MaximumRetryAttempts": st.integers(-1, 10_010),
+    "TumblingWindowInSeconds": st.integers(0, 910),
+    "BisectBatchOnFunctionError": st.booleans(),
+    "FunctionResponseTypes": st.sampled_from([[], ["ReportBatchItemFailures"], ["Other"]]),
+    "ScalingConfig": st.builds(dict, MaximumConcurrency=st.integers(2, 1010)),
+    "DestinationConfig": st.sampled_from([{"OnFailure": {"Destination": QUEUE_ARN}},
+                                          {"OnSuccess": {"Destination": QUEUE_ARN}}, {}]),
+    "FilterCriteria": st.builds(
+        lambda ps: {"Filters": [{"Pattern": p} for p in ps]},
+        st.lists(st.sampled_from(PATTERNS), max_size=7)),
+    "MetricsConfig": st.sampled_from([{"Metrics": ["EventCount"]}, {"Metrics": ["KafkaMetrics"]}]),
+}
+CREATE_ONLY: Dict[str, Any] = {
+    "StartingPosition": st.sampled_from(["LATEST", "TRIM_HORIZON", "AT_TIMESTAMP", "bogus"]),
+    "StartingPositionTimestamp": st.datetimes(
+        min_value=datetime.datetime(2020, 1, 1), max_value=datetime.datetime(2030, 1, 1),
+        timezones=st.just(datetime.timezone.utc)),
+}
+CREATES = st.fixed_dictionaries({"EventSourceArn": st.sampled_from(SOURCES)},
+                                optional={**MEMBERS, **CREATE_ONLY})
+UPDATES = st.fixed_dictionaries({}, optional=MEMBERS)
+
+
+def _assert_fits_the_model(response: Dict[str, Any]) -> None:
+    view = {k: v for k, v in response.items() if k != "ResponseMetadata"}
+    assert set(view) <= set(OUTPUT.members)
+    report = ParamValidator().validate(view, OUTPUT)
+    assert not report.has_errors(), report.generate_report()
+
+
+def _assert_answer_is_modelled(call: Any, **kwargs: Any) -> Any:
+    response, error = outcome(call, **kwargs)
+    if error is not None:
+        assert error[0] in MODELLED and error[1]
+        return None
+    _assert_fits_the_model(response)
+    return response
+
+
+@PROPERTY
+@given(create=CREATES, update=UPDATES)
+def test_random_create_and_update_get_a_mapping_or_a_modelled_4xx(client, create, update):
+    with mock_esm(transition_seconds=0):
+        created = _assert_answer_is_modelled(client.create_event_source_mapping,
+                                             FunctionName="worker", **create)
+        if created is None:
+            assert client.list_event_source_mappings()["EventSourceMappings"] == []
+            return
+        before = client.get_event_source_mapping(UUID=created["UUID"])
+        updated = _assert_answer_is_modelled(client.update_event_source_mapping,
+                                             UUID=created["UUID"], **update)
+        after = client.get_event_source_mapping(UUID=created["UUID"])
+        _assert_fits_the_model(after)
+        if updated is None:
+            assert after == {**before, "ResponseMetadata": after["ResponseMetadata"]}
