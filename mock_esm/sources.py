@@ -59,19 +59,16 @@ SQS = SourceKind("sqs", "sqs", "USER_INITIATED",
 SQS_FIFO = SourceKind("sqs-fifo", "sqs", "USER_INITIATED", SQS.defaults, SQS_DUPLICATE)
 KINESIS = SourceKind("kinesis", "stream", "User action", _STREAM_DEFAULTS)
 DYNAMODB = SourceKind("dynamodb", "stream", "User action", _STREAM_DEFAULTS)
-_KAFKA_DEFAULTS: Dict[str, Any] = {
+# Kafka, MQ and DocumentDB batch for 500 ms by default, which the integer
+# MaximumBatchingWindowInSeconds cannot express, so AWS leaves the key out until it is set.
+_POLLED_DEFAULTS: Dict[str, Any] = {
     "BatchSize": 100,
-    "MaximumBatchingWindowInSeconds": 0,
     "LastProcessingResult": "No records processed",
 }
-MSK = SourceKind("msk", "kafka", "USER_INITIATED", _KAFKA_DEFAULTS)
-SELF_MANAGED_KAFKA = SourceKind("kafka", "kafka", "USER_INITIATED", _KAFKA_DEFAULTS)
-MQ = SourceKind("mq", "mq", "USER_INITIATED",
-                {"BatchSize": 100, "MaximumBatchingWindowInSeconds": 0,
-                 "LastProcessingResult": "No records processed"})
-DOCUMENTDB = SourceKind("documentdb", "documentdb", "USER_INITIATED",
-                        {"BatchSize": 100, "MaximumBatchingWindowInSeconds": 0,
-                         "LastProcessingResult": "No records processed"})
+MSK = SourceKind("msk", "kafka", "USER_INITIATED", _POLLED_DEFAULTS)
+SELF_MANAGED_KAFKA = SourceKind("kafka", "kafka", "USER_INITIATED", _POLLED_DEFAULTS)
+MQ = SourceKind("mq", "mq", "USER_INITIATED", _POLLED_DEFAULTS)
+DOCUMENTDB = SourceKind("documentdb", "documentdb", "USER_INITIATED", _POLLED_DEFAULTS)
 
 ALL_KINDS: Tuple[SourceKind, ...] = (SQS, SQS_FIFO, KINESIS, DYNAMODB, MSK, SELF_MANAGED_KAFKA, MQ,
                                      DOCUMENTDB)

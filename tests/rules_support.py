@@ -51,3 +51,18 @@ def too_big(field: str, value: Any, limit: int) -> Tuple[str, str]:
 def unsupported(name: str) -> Tuple[str, str]:
     return (IPV, f"Unsupported '{name}' parameter for given event source mapping type.")
 
+
+
+MSK_ARN = ("arn:aws:kafka:us-east-1:123456789012:cluster/orders/"
+           "abcd1234-ab12-cd34-ef56-abcdef123456-1")
+MQ_ARN = "arn:aws:mq:us-east-1:123456789012:broker:orders:b-1234a5b6-78cd-901e-2fab-3c45d6e178f9"
+DOCDB_ARN = "arn:aws:rds:us-east-1:123456789012:cluster:orders"
+SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:broker-creds"
+BASIC_AUTH = [{"Type": "BASIC_AUTH", "URI": SECRET}]
+SERVERS = ["b-1.kafka.example.com:9092", "b-2.kafka.example.com:9092"]
+SELF_MANAGED = {"SelfManagedEventSource": {"Endpoints": {"KAFKA_BOOTSTRAP_SERVERS": SERVERS}}}
+
+
+def null_member(name: str) -> Tuple[str, str]:
+    return (IPV, f"1 validation error detected: Value null at '{name}' failed to satisfy "
+                 "constraint: Member must not be null.")

@@ -19,17 +19,39 @@ from hypothesis import strategies as st
 from mock_esm import mock_esm
 
 from .conftest import FIFO_ARN, QUEUE_ARN, STREAM_ARN, TABLE_STREAM_ARN
-from .rules_support import CONFLICT, IPV, VALIDATION, outcome
+from .rules_support import (
+    BASIC_AUTH,
+    CONFLICT,
+    DOCDB_ARN,
+    IPV,
+    MQ_ARN,
+    MSK_ARN,
+    SECRET,
+    SELF_MANAGED,
+    VALIDATION,
+    outcome,
+)
 
-# Modest and explicit: 60 examples per property keep each under ~2 s; no example database so
+# Modest and explicit: 80 examples keep the property near 1 s; no example database so
 # nothing is written into the tree; no deadline so a loaded CI machine cannot fail a property.
-PROPERTY = settings(max_examples=60, deadline=None, database=None)
+PROPERTY = settings(max_examples=80, deadline=None, database=None)
 
 MODEL = botocore.session.get_session().get_service_model("lambda")
 OUTPUT = MODEL.operation_model("GetEventSourceMapping").output_shape
 MODELLED = {IPV, VALIDATION, CONFLICT}
 
-SOURCES = [QUEUE_ARN, FIFO_ARN, STREAM_ARN, TABLE_STREAM_ARN]
+# Each source bare, and the Kafka/MQ/DocumentDB ones also with what they require.
+SOURCES = [
+    {"EventSourceArn": arn} for arn in (QUEUE_ARN, FIFO_ARN, STREAM_ARN, TABLE_STREAM_ARN,
+                                        MSK_ARN, MQ_ARN, DOCDB_ARN)
+] + [
+    {"EventSourceArn": MSK_ARN, "Topics": ["orders"], "StartingPosition": "LATEST"},
+    {**SELF_MANAGED, "Topics": ["orders"], "StartingPosition": "LATEST",
+     "SourceAccessConfigurations": BASIC_AUTH},
+    {"EventSourceArn": MQ_ARN, "Queues": ["orders"], "SourceAccessConfigurations": BASIC_AUTH},
+    {"EventSourceArn": DOCDB_ARN, "StartingPosition": "TRIM_HORIZON",
+     "DocumentDBEventSourceConfig": {"DatabaseName": "shop"}},
+]
 PATTERNS = [json.dumps({"body": {"a": [1]}}), json.dumps({"b": [{"prefix": "x"}]}), "null",
             '{"a": "b"}', "{}", '{"a": [1', json.dumps({"c": [{"numeric": [">", 1]}]})]
 
@@ -52,16 +74,40 @@ MEMBERS: Dict[str, Any] = {
         lambda ps: {"Filters": [{"Pattern": p} for p in ps]},
         st.lists(st.sampled_from(PATTERNS), max_size=7)),
     "MetricsConfig": st.sampled_from([{"Metrics": ["EventCount"]}, {"Metrics": ["KafkaMetrics"]}]),
+    "SourceAccessConfigurations": st.lists(st.builds(
+        dict, Type=st.sampled_from(["BASIC_AUTH", "VPC_SUBNET", "VIRTUAL_HOST",
+                                    "SASL_SCRAM_512_AUTH"]), URI=st.just(SECRET)), max_size=3),
+    "AmazonManagedKafkaEventSourceConfig": st.just({"ConsumerGroupId": "g"}),
+    "SelfManagedKafkaEventSourceConfig": st.just({"ConsumerGroupId": "g"}),
+    "DocumentDBEventSourceConfig": st.sampled_from([{"DatabaseName": "shop"},
+                                                    {"CollectionName": "orders"}]),
+    "LoggingConfig": st.just({"SystemLogLevel": "INFO"}),
+    "ProvisionedPollerConfig": st.builds(dict, MinimumPollers=st.integers(1, 210),
+                                         MaximumPollers=st.integers(1, 2010)),
 }
 CREATE_ONLY: Dict[str, Any] = {
     "StartingPosition": st.sampled_from(["LATEST", "TRIM_HORIZON", "AT_TIMESTAMP", "bogus"]),
+    "Topics": st.sampled_from([["orders"], ["a1", "b2"], ["bad topic"]]),
+    "Queues": st.sampled_from([["orders"], ["a", "b"]]),
+    "SelfManagedEventSource": st.sampled_from([
+        SELF_MANAGED["SelfManagedEventSource"],
+        {"Endpoints": {"KAFKA_BOOTSTRAP_SERVERS": ["no-port", "h:99999"]}}]),
     "StartingPositionTimestamp": st.datetimes(
         min_value=datetime.datetime(2020, 1, 1), max_value=datetime.datetime(2030, 1, 1),
         timezones=st.just(datetime.timezone.utc)),
 }
-CREATES = st.fixed_dictionaries({"EventSourceArn": st.sampled_from(SOURCES)},
-                                optional={**MEMBERS, **CREATE_ONLY})
-UPDATES = st.fixed_dictionaries({}, optional=MEMBERS)
+
+
+def _some(members: Dict[str, Any], most: int) -> Any:
+    """Up to ``most`` members at a time, so valid combinations are common enough to test the
+    accepted side as well as the refusals."""
+    names = st.lists(st.sampled_from(sorted(members)), max_size=most, unique=True)
+    return names.flatmap(lambda chosen: st.fixed_dictionaries({n: members[n] for n in chosen}))
+
+
+CREATES = st.builds(lambda base, extra: {**base, **extra}, st.sampled_from(SOURCES),
+                    _some({**MEMBERS, **CREATE_ONLY}, 3))
+UPDATES = _some(MEMBERS, 2)
 
 
 def _assert_fits_the_model(response: Dict[str, Any]) -> None:

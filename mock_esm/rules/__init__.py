@@ -9,17 +9,18 @@ from __future__ import annotations
 from typing import Callable, Dict
 
 from ..sources import SourceKind
-from . import sqs, streams
+from . import documentdb, kafka, mq, sqs, streams
 from .common import Settings
 
 _FAMILIES: Dict[str, Callable[[SourceKind, Settings], None]] = {
     "sqs": sqs.check,
     "stream": streams.check,
+    "kafka": kafka.check,
+    "mq": mq.check,
+    "documentdb": documentdb.check,
 }
 
 
 def check(kind: SourceKind, settings: Settings) -> None:
     """Raise AWS's error for the first rule the settings break; return if they are valid."""
-    family = _FAMILIES.get(kind.family)
-    if family is not None:
-        family(kind, settings)
+    _FAMILIES[kind.family](kind, settings)

@@ -39,9 +39,15 @@ KAFKA_METRICS_ONLY = ("MetricsConfig metric 'KafkaMetrics' is only valid for Ama
 POLLERS_ORDER = ("ProvisionedPollerConfig.MinimumPollers ({low}) must be less than or equal to "
                  "ProvisionedPollerConfig.MaximumPollers ({high}).")
 
+# Our words.
+ACCESS_TYPE = ("SourceAccessConfigurations type '{type}' is not valid for this event source "
+               "mapping type. Valid types: [{valid}].")
+
+# AWS's words (LocalStack's validated self-managed Kafka test).
+ACCESS_MISSING = "Required 'sourceAccessConfigurations' parameter is missing."
+
 # Members that name the source or steer the call; every family accepts them.
-ALWAYS = frozenset({"EventSourceArn", "FunctionName", "Enabled", "Tags", "FilterCriteria",
-                    "KMSKeyArn"})
+ALWAYS = frozenset({"EventSourceArn", "FunctionName", "Enabled", "Tags"})
 
 
 def refuse(message: str) -> InvalidParameterValueException:
@@ -64,6 +70,25 @@ def check_members(settings: Settings, allowed: Collection[str],
         if special and name in special:
             raise refuse(special[name])
         raise refuse(UNSUPPORTED.format(name=camel(name)))
+
+
+def require(settings: Settings, name: str) -> None:
+    """A member this source cannot work without, reported as Lambda reports a null member."""
+    if not is_given(settings.get(name)):
+        raise refuse(NULL_MEMBER.format(name=camel(name)))
+
+
+def check_access(settings: Settings, allowed: Collection[str], *, required: bool) -> None:
+    """SourceAccessConfigurations: present when required, and only this source's types."""
+    configs = settings.get("SourceAccessConfigurations") or []
+    if not configs:
+        if required:
+            raise refuse(ACCESS_MISSING)
+        return
+    types = [item.get("Type") for item in configs if isinstance(item, dict)]
+    for kind in types:
+        if kind not in allowed:
+            raise refuse(ACCESS_TYPE.format(type=kind, valid=", ".join(sorted(allowed))))
 
 
 def check_destination(settings: Settings) -> None:

@@ -206,7 +206,7 @@ class _Checker:
             for key, item in value.items():
                 self._scalar(spec.key, key, name, f"{path}.key")
                 if item is not None:
-                    self.check(spec.value, item, name, f"{path}.{key}.member")
+                    self.check(spec.value, item, name, f"{path}.{key}")
         else:
             if not isinstance(value, dict):
                 self.wrong_type(name, "structure", value)

@@ -12,7 +12,8 @@ from . import common
 from .common import Settings, refuse
 
 ALLOWED = frozenset({"BatchSize", "MaximumBatchingWindowInSeconds", "FunctionResponseTypes",
-                     "ScalingConfig", "MetricsConfig", "ProvisionedPollerConfig"})
+                     "ScalingConfig", "MetricsConfig", "ProvisionedPollerConfig",
+                     "FilterCriteria", "KMSKeyArn"})
 
 # AWS's words.
 STARTING_POSITION = "StartingPosition is not valid for SQS event sources."

@@ -14,7 +14,7 @@ ALLOWED = frozenset({
     "BatchSize", "MaximumBatchingWindowInSeconds", "ParallelizationFactor", "StartingPosition",
     "StartingPositionTimestamp", "DestinationConfig", "MaximumRecordAgeInSeconds",
     "BisectBatchOnFunctionError", "MaximumRetryAttempts", "TumblingWindowInSeconds",
-    "FunctionResponseTypes", "MetricsConfig",
+    "FunctionResponseTypes", "MetricsConfig", "FilterCriteria", "KMSKeyArn",
 })
 
 

@@ -1,0 +1,254 @@
+"""Self-managed Apache Kafka and Amazon MSK: every rule's accept and reject side, via boto3."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Dict
+
+import pytest
+
+from mock_esm import mock_esm
+
+from .conftest import QUEUE_ARN
+from .rules_support import (
+    BASIC_AUTH,
+    IPV,
+    MSK_ARN,
+    SECRET,
+    SELF_MANAGED,
+    SERVERS,
+    VALIDATION,
+    Expected,
+    assert_answer,
+    body,
+    null_member,
+    too_big,
+    unsupported,
+)
+
+WHEN = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
+ACCESS_MISSING = (IPV, "Required 'sourceAccessConfigurations' parameter is missing.")
+KAFKA_TYPES = ("BASIC_AUTH, CLIENT_CERTIFICATE_TLS_AUTH, SASL_SCRAM_256_AUTH, "
+               "SASL_SCRAM_512_AUTH, SERVER_ROOT_CA_CERTIFICATE, VPC_SECURITY_GROUP, VPC_SUBNET")
+VPC_ONLY = [{"Type": "VPC_SUBNET", "URI": "subnet:subnet-0123456789abcdef0"},
+            {"Type": "VPC_SECURITY_GROUP", "URI": "security_group:sg-0123456789abcdef0"}]
+# The smallest request each Kafka source accepts.
+SELF_BASE: Dict[str, Any] = {**SELF_MANAGED, "Topics": ["orders"], "StartingPosition": "LATEST",
+                             "SourceAccessConfigurations": BASIC_AUTH}
+MSK_BASE: Dict[str, Any] = {"EventSourceArn": MSK_ARN, "Topics": ["orders"],
+                            "StartingPosition": "TRIM_HORIZON"}
+
+
+def _without(base: Dict[str, Any], name: str) -> Dict[str, Any]:
+    return {k: v for k, v in base.items() if k != name}
+
+
+# Rules both Kafka sources share: (id, change to the base request, expected).
+SHARED = [
+    ("minimal", {}, None),
+    ("no-topics", {"Topics": None}, null_member("topics")),
+    ("two-topics", {"Topics": ["a1", "b2"]},
+     (VALIDATION, "1 validation error detected: Value '[a1, b2]' at 'topics' failed to satisfy "
+                  "constraint: Member must have length less than or equal to 1")),
+    ("topic-pattern", {"Topics": ["bad topic"]},
+     (VALIDATION, "1 validation error detected: Value 'bad topic' at 'topics.1.member' failed "
+                  "to satisfy constraint: Member must satisfy regular expression pattern: "
+                  r"[^.]([a-zA-Z0-9\-_.]+)")),
+    ("no-starting-position", {"StartingPosition": None}, null_member("startingPosition")),
+    ("at-timestamp", {"StartingPosition": "AT_TIMESTAMP", "StartingPositionTimestamp": WHEN},
+     None),
+    ("at-timestamp-without-timestamp", {"StartingPosition": "AT_TIMESTAMP"},
+     (IPV, "Need to specify a timestamp")),
+    ("batch-10000", {"BatchSize": 10000}, None),
+    ("batch-10001", {"BatchSize": 10001}, too_big("batchSize", 10001, 10000)),
+    ("window-0", {"MaximumBatchingWindowInSeconds": 0}, None),
+    ("window-300", {"MaximumBatchingWindowInSeconds": 300}, None),
+    ("window-301", {"MaximumBatchingWindowInSeconds": 301},
+     too_big("maximumBatchingWindowInSeconds", 301, 300)),
+    ("vpc-only-access", {"SourceAccessConfigurations": VPC_ONLY}, None),
+    ("scram-512", {"SourceAccessConfigurations": [
+        {"Type": "SASL_SCRAM_512_AUTH", "URI": SECRET}]}, None),
+    ("mtls", {"SourceAccessConfigurations": [
+        {"Type": "CLIENT_CERTIFICATE_TLS_AUTH", "URI": SECRET},
+        {"Type": "SERVER_ROOT_CA_CERTIFICATE", "URI": SECRET}]}, None),
+    ("virtual-host", {"SourceAccessConfigurations": [{"Type": "VIRTUAL_HOST", "URI": "/vh"}]},
+     (IPV, f"SourceAccessConfigurations type 'VIRTUAL_HOST' is not valid for this event source "
+           f"mapping type. Valid types: [{KAFKA_TYPES}].")),
+    ("unknown-access-type", {"SourceAccessConfigurations": [{"Type": "IAM", "URI": SECRET}]},
+     (VALIDATION, "1 validation error detected: Value 'IAM' at "
+                  "'sourceAccessConfigurations.1.member.type' failed to satisfy constraint: "
+                  "Member must satisfy enum value set: [BASIC_AUTH, VPC_SUBNET, "
+                  "VPC_SECURITY_GROUP, SASL_SCRAM_512_AUTH, SASL_SCRAM_256_AUTH, VIRTUAL_HOST, "
+                  "CLIENT_CERTIFICATE_TLS_AUTH, SERVER_ROOT_CA_CERTIFICATE]")),
+    ("on-failure", {"DestinationConfig": {"OnFailure": {"Destination": QUEUE_ARN}}}, None),
+    ("on-success", {"DestinationConfig": {"OnSuccess": {"Destination": QUEUE_ARN}}},
+     (IPV, "Unsupported DestinationConfig parameter for given event source mapping type.")),
+    ("retries-and-age", {"MaximumRetryAttempts": 3, "MaximumRecordAgeInSeconds": 600,
+                         "BisectBatchOnFunctionError": True}, None),
+    ("record-age-30", {"MaximumRecordAgeInSeconds": 30},
+     (IPV, "MaximumRecordAgeInSeconds must be either -1 (forever) or between 60 and 604800 "
+           "(inclusive)")),
+    ("report-batch-item-failures", {"FunctionResponseTypes": ["ReportBatchItemFailures"]}, None),
+    ("filter", {"FilterCriteria": {"Filters": [{"Pattern": '{"value": {"a": [1]}}'}]}}, None),
+    ("bad-filter", {"FilterCriteria": {"Filters": [{"Pattern": "null"}]}},
+     (IPV, "Invalid filter pattern definition.")),
+    ("kafka-metrics", {"MetricsConfig": {"Metrics": ["KafkaMetrics", "EventCount"]}}, None),
+    ("logging", {"LoggingConfig": {"SystemLogLevel": "WARN"}}, None),
+    ("logging-level", {"LoggingConfig": {"SystemLogLevel": "TRACE"}},
+     (VALIDATION, "1 validation error detected: Value 'TRACE' at 'loggingConfig.systemLogLevel' "
+                  "failed to satisfy constraint: Member must satisfy enum value set: [DEBUG, "
+                  "INFO, WARN]")),
+    ("pollers", {"ProvisionedPollerConfig": {"MinimumPollers": 1, "MaximumPollers": 2000}},
+     None),
+    ("pollers-over-max", {"ProvisionedPollerConfig": {"MaximumPollers": 2001}},
+     too_big("provisionedPollerConfig.maximumPollers", 2001, 2000)),
+    ("kms-key", {"KMSKeyArn": "arn:aws:kms:us-east-1:123456789012:key/k"}, None),
+    ("parallelization", {"ParallelizationFactor": 2}, unsupported("parallelizationFactor")),
+    ("tumbling", {"TumblingWindowInSeconds": 30}, unsupported("tumblingWindowInSeconds")),
+    ("scaling-config", {"ScalingConfig": {"MaximumConcurrency": 5}},
+     unsupported("scalingConfig")),
+    ("queues", {"Queues": ["q"]}, unsupported("queues")),
+    ("documentdb-config", {"DocumentDBEventSourceConfig": {"DatabaseName": "db"}},
+     unsupported("documentDBEventSourceConfig")),
+]
+
+SELF_MANAGED_CASES = [
+    *SHARED,
+    ("no-access-configurations", {"SourceAccessConfigurations": None}, ACCESS_MISSING),
+    ("empty-access-configurations", {"SourceAccessConfigurations": []}, ACCESS_MISSING),
+    ("consumer-group", {"SelfManagedKafkaEventSourceConfig": {"ConsumerGroupId": "g-1"}}, None),
+    ("msk-config", {"AmazonManagedKafkaEventSourceConfig": {"ConsumerGroupId": "g-1"}},
+     unsupported("amazonManagedKafkaEventSourceConfig")),
+    ("server-without-port", {"SelfManagedEventSource": {"Endpoints": {
+        "KAFKA_BOOTSTRAP_SERVERS": ["kafka.example.com"]}}},
+     (VALIDATION, "1 validation error detected: Value 'kafka.example.com' at "
+                  "'selfManagedEventSource.endpoints.KAFKA_BOOTSTRAP_SERVERS.1.member' failed "
+                  "to satisfy constraint: Member must satisfy regular expression pattern: "
+                  r"(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9]|"
+                  r"[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]):[0-9]{1,5}")),
+    ("port-out-of-range", {"SelfManagedEventSource": {"Endpoints": {
+        "KAFKA_BOOTSTRAP_SERVERS": ["kafka.example.com:99999"]}}},
+     (IPV, "SelfManagedEventSource.Endpoints.KAFKA_BOOTSTRAP_SERVERS entry "
+           "'kafka.example.com:99999' must be host:port with a port from 1 to 65535.")),
+]
+
+MSK_CASES = [
+    *SHARED,
+    ("no-access-configurations", {"SourceAccessConfigurations": None}, None),
+    ("consumer-group", {"AmazonManagedKafkaEventSourceConfig": {"ConsumerGroupId": "g-1"}}, None),
+    ("self-managed-config", {"SelfManagedKafkaEventSourceConfig": {"ConsumerGroupId": "g-1"}},
+     unsupported("selfManagedKafkaEventSourceConfig")),
+    ("bootstrap-servers-too", SELF_MANAGED, unsupported("selfManagedEventSource")),
+]
+
+
+def _request(base: Dict[str, Any], change: Dict[str, Any]) -> Dict[str, Any]:
+    merged = {**base, **change}
+    return {k: v for k, v in merged.items() if v is not None}
+
+
+def _check_create(client: Any, request: Dict[str, Any], change: Dict[str, Any],
+                  expected: Expected) -> None:
+    response = assert_answer(client.create_event_source_mapping, expected,
+                             FunctionName="worker", **request)
+    listed = client.list_event_source_mappings(FunctionName="worker")["EventSourceMappings"]
+    if expected is not None:
+        assert listed == []  # a refused call changes nothing
+        return
+    assert response is not None
+    for name, value in change.items():
+        if value not in (None, []):
+            assert response[name] == value  # accepted settings are echoed
+    assert [m["UUID"] for m in listed] == [response["UUID"]]
+
+
+@pytest.mark.parametrize(("name", "change", "expected"), SELF_MANAGED_CASES,
+                         ids=[c[0] for c in SELF_MANAGED_CASES])
+@mock_esm
+def test_self_managed_kafka_create_rules(client, name, change, expected):
+    _check_create(client, _request(SELF_BASE, change), change, expected)
+
+
+@pytest.mark.parametrize(("name", "change", "expected"), MSK_CASES,
+                         ids=[c[0] for c in MSK_CASES])
+@mock_esm
+def test_msk_create_rules(client, name, change, expected):
+    _check_create(client, _request(MSK_BASE, change), change, expected)
+
+
+SELF_MANAGED_KEYS = {"BatchSize", "EventSourceMappingArn", "FunctionArn", "LastModified",
+                     "LastProcessingResult", "SelfManagedEventSource",
+                     "SourceAccessConfigurations", "StartingPosition", "State",
+                     "StateTransitionReason", "Topics", "UUID"}
+MSK_KEYS = {"BatchSize", "EventSourceArn", "EventSourceMappingArn", "FunctionArn",
+            "LastModified", "LastProcessingResult", "StartingPosition", "State",
+            "StateTransitionReason", "Topics", "UUID"}
+
+
+@mock_esm(transition_seconds=0)
+def test_self_managed_kafka_round_trip_has_no_event_source_arn(client):
+    created = client.create_event_source_mapping(FunctionName="worker", **SELF_BASE)
+    assert set(body(created)) == SELF_MANAGED_KEYS
+    assert (created["BatchSize"], created["LastProcessingResult"],
+            created["StateTransitionReason"]) == (100, "No records processed", "USER_INITIATED")
+    assert created["SelfManagedEventSource"] == SELF_MANAGED["SelfManagedEventSource"]
+    fetched = client.get_event_source_mapping(UUID=created["UUID"])
+    assert body(fetched) == {**body(created), "State": "Enabled",
+                             "LastModified": fetched["LastModified"]}
+    updated = client.update_event_source_mapping(
+        UUID=created["UUID"], BatchSize=500, MaximumBatchingWindowInSeconds=2,
+        SourceAccessConfigurations=VPC_ONLY)
+    assert set(body(updated)) == SELF_MANAGED_KEYS | {"MaximumBatchingWindowInSeconds"}
+    assert updated["SourceAccessConfigurations"] == VPC_ONLY
+    [listed] = client.list_event_source_mappings(FunctionName="worker")["EventSourceMappings"]
+    assert listed == body(client.get_event_source_mapping(UUID=created["UUID"]))
+    assert "EventSourceArn" not in listed
+
+
+@mock_esm(transition_seconds=0)
+def test_msk_round_trip_echoes_the_consumer_group(client):
+    group = {"ConsumerGroupId": "orders-consumers"}
+    created = client.create_event_source_mapping(
+        FunctionName="worker", AmazonManagedKafkaEventSourceConfig=group, **MSK_BASE)
+    assert set(body(created)) == MSK_KEYS | {"AmazonManagedKafkaEventSourceConfig"}
+    assert created["AmazonManagedKafkaEventSourceConfig"] == group
+    updated = client.update_event_source_mapping(UUID=created["UUID"], BatchSize=1000,
+                                                 SourceAccessConfigurations=BASIC_AUTH)
+    assert updated["SourceAccessConfigurations"] == BASIC_AUTH
+    assert updated["AmazonManagedKafkaEventSourceConfig"] == group
+    [listed] = client.list_event_source_mappings(EventSourceArn=MSK_ARN)["EventSourceMappings"]
+    assert listed == body(client.get_event_source_mapping(UUID=created["UUID"]))
+
+
+@mock_esm(transition_seconds=0)
+def test_self_managed_update_rules_judge_the_merged_settings(client):
+    uuid = client.create_event_source_mapping(FunctionName="worker", **SELF_BASE)["UUID"]
+    before = body(client.get_event_source_mapping(UUID=uuid))
+    for change, expected in [
+        ({"SourceAccessConfigurations": []}, ACCESS_MISSING),
+        ({"ParallelizationFactor": 2}, unsupported("parallelizationFactor")),
+        ({"MaximumRecordAgeInSeconds": 10},
+         (IPV, "MaximumRecordAgeInSeconds must be either -1 (forever) or between 60 and 604800 "
+               "(inclusive)")),
+    ]:
+        assert_answer(client.update_event_source_mapping, expected, UUID=uuid, **change)
+        assert body(client.get_event_source_mapping(UUID=uuid)) == before
+
+
+@mock_esm
+def test_self_managed_duplicates_are_bootstrap_servers_plus_topic(client):
+    first = client.create_event_source_mapping(FunctionName="worker", **SELF_BASE)
+    reordered = {"SelfManagedEventSource": {"Endpoints": {
+        "KAFKA_BOOTSTRAP_SERVERS": list(reversed(SERVERS))}}}
+    source = "kafka://" + ",".join(sorted(SERVERS)) + "/orders"
+    assert_answer(
+        client.create_event_source_mapping,
+        ("ResourceConflictException",
+         f'The event source arn (" {source} ") and function (" worker ") provided mapping '
+         f"already exists. Please update or delete the existing mapping with UUID "
+         f"{first['UUID']}"),
+        FunctionName="worker", **{**SELF_BASE, **reordered})
+    other_topic = client.create_event_source_mapping(FunctionName="worker",
+                                                     **{**SELF_BASE, "Topics": ["invoices"]})
+    other_function = client.create_event_source_mapping(FunctionName="other", **SELF_BASE)
+    assert len({first["UUID"], other_topic["UUID"], other_function["UUID"]}) == 3
