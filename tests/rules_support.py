@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
+import pytest
 from botocore.exceptions import ClientError
+
+from .conftest import FIFO_ARN, QUEUE_ARN, STREAM_ARN, TABLE_STREAM_ARN
 
 IPV = "InvalidParameterValueException"
 VALIDATION = "ValidationException"
@@ -66,3 +69,52 @@ SELF_MANAGED = {"SelfManagedEventSource": {"Endpoints": {"KAFKA_BOOTSTRAP_SERVER
 def null_member(name: str) -> Tuple[str, str]:
     return (IPV, f"1 validation error detected: Value null at '{name}' failed to satisfy "
                  "constraint: Member must not be null.")
+
+# The smallest request each source accepts, keyed by source.
+MINIMAL: Dict[str, Dict[str, Any]] = {
+    "sqs": {"EventSourceArn": QUEUE_ARN},
+    "fifo": {"EventSourceArn": FIFO_ARN},
+    "kinesis": {"EventSourceArn": STREAM_ARN, "StartingPosition": "LATEST"},
+    "dynamodb": {"EventSourceArn": TABLE_STREAM_ARN, "StartingPosition": "LATEST"},
+    "msk": {"EventSourceArn": MSK_ARN, "Topics": ["orders"], "StartingPosition": "LATEST"},
+    "kafka": {**SELF_MANAGED, "Topics": ["orders"], "StartingPosition": "LATEST",
+              "SourceAccessConfigurations": BASIC_AUTH},
+    "mq": {"EventSourceArn": MQ_ARN, "Queues": ["orders"],
+           "SourceAccessConfigurations": BASIC_AUTH},
+    "documentdb": {"EventSourceArn": DOCDB_ARN, "StartingPosition": "LATEST",
+                   "DocumentDBEventSourceConfig": {"DatabaseName": "shop"}},
+}
+
+
+def merged(base: Dict[str, Any], change: Dict[str, Any]) -> Dict[str, Any]:
+    """``base`` with ``change`` applied; a ``None`` in the change removes the member."""
+    return {k: v for k, v in {**base, **change}.items() if v is not None}
+
+
+def check_create(client: Any, base: Dict[str, Any], change: Dict[str, Any],
+                 expected: Expected) -> None:
+    """Create ``base`` + ``change`` and check AWS's answer; a refusal leaves no mapping behind,
+    an acceptance echoes every member the change set and is the one mapping listed."""
+    response = assert_answer(client.create_event_source_mapping, expected,
+                             FunctionName="worker", **merged(base, change))
+    listed = client.list_event_source_mappings(FunctionName="worker")["EventSourceMappings"]
+    if expected is not None:
+        assert listed == []
+        return
+    assert response is not None
+    for name, value in change.items():
+        if name == "FilterCriteria" and not value["Filters"]:
+            assert name not in response  # an empty filter list is not echoed
+        elif value is not None and value != []:
+            assert response[name] == value
+    assert [body(m) for m in listed] == [{**body(response), "State": listed[0]["State"]}]
+
+
+def ids(cases: List[Any]) -> List[str]:
+    return [case[0] for case in cases]
+
+
+def table(**cases_by_source: List[Any]) -> Any:
+    """One ``pytest.param(source, change, expected)`` per case, id ``<source>-<case>``."""
+    return [pytest.param(source, change, expected, id=f"{source}-{name}")
+            for source, cases in cases_by_source.items() for name, change, expected in cases]

@@ -14,20 +14,20 @@ from .rules_support import (
     BASIC_AUTH,
     DOCDB_ARN,
     IPV,
-    MQ_ARN,
+    MINIMAL,
     SECRET,
     VALIDATION,
-    Expected,
     assert_answer,
     body,
+    check_create,
     null_member,
+    table,
     too_big,
     unsupported,
 )
 
 WHEN = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
-MQ_BASE: Dict[str, Any] = {"EventSourceArn": MQ_ARN, "Queues": ["orders"],
-                           "SourceAccessConfigurations": BASIC_AUTH}
+MQ_BASE = MINIMAL["mq"]
 DOCDB_CONFIG = {"DatabaseName": "shop", "CollectionName": "orders",
                 "FullDocument": "UpdateLookup"}
 DOCDB_BASE: Dict[str, Any] = {"EventSourceArn": DOCDB_ARN, "StartingPosition": "LATEST",
@@ -105,38 +105,11 @@ DOCDB_CASES = [
 ]
 
 
-def _request(base: Dict[str, Any], change: Dict[str, Any]) -> Dict[str, Any]:
-    merged = {**base, **change}
-    return {k: v for k, v in merged.items() if v is not None}
-
-
-def _check_create(client: Any, request: Dict[str, Any], change: Dict[str, Any],
-                  expected: Expected) -> None:
-    response = assert_answer(client.create_event_source_mapping, expected,
-                             FunctionName="worker", **request)
-    listed = client.list_event_source_mappings()["EventSourceMappings"]
-    if expected is not None:
-        assert listed == []  # a refused call changes nothing
-        return
-    assert response is not None
-    for name, value in change.items():
-        if value is not None and value != [] and value != {"Filters": []}:
-            assert response[name] == value  # accepted settings are echoed
-    assert [m["UUID"] for m in listed] == [response["UUID"]]
-
-
-@pytest.mark.parametrize(("name", "change", "expected"), MQ_CASES,
-                         ids=[c[0] for c in MQ_CASES])
+@pytest.mark.parametrize(("source", "change", "expected"),
+                         table(mq=MQ_CASES, documentdb=DOCDB_CASES))
 @mock_esm
-def test_mq_create_rules(client, name, change, expected):
-    _check_create(client, _request(MQ_BASE, change), change, expected)
-
-
-@pytest.mark.parametrize(("name", "change", "expected"), DOCDB_CASES,
-                         ids=[c[0] for c in DOCDB_CASES])
-@mock_esm
-def test_documentdb_create_rules(client, name, change, expected):
-    _check_create(client, _request(DOCDB_BASE, change), change, expected)
+def test_broker_create_rules(client, source, change, expected):
+    check_create(client, {"mq": MQ_BASE, "documentdb": DOCDB_BASE}[source], change, expected)
 
 
 MQ_KEYS = {"BatchSize", "EventSourceArn", "EventSourceMappingArn", "FunctionArn",

@@ -8,37 +8,13 @@ VPC ``SourceAccessConfigurations`` types), ``Queues`` for MQ, ``TumblingWindowIn
 
 from __future__ import annotations
 
-from typing import Any, Dict
-
 import pytest
 
 from mock_esm import mock_esm
 
-from .conftest import FIFO_ARN, QUEUE_ARN, STREAM_ARN, TABLE_STREAM_ARN
-from .rules_support import (
-    BASIC_AUTH,
-    DOCDB_ARN,
-    IPV,
-    MQ_ARN,
-    MSK_ARN,
-    SECRET,
-    SELF_MANAGED,
-    outcome,
-)
+from .rules_support import IPV, MINIMAL, SECRET, SELF_MANAGED, outcome
 
-BASES: Dict[str, Dict[str, Any]] = {
-    "sqs": {"EventSourceArn": QUEUE_ARN},
-    "fifo": {"EventSourceArn": FIFO_ARN},
-    "kinesis": {"EventSourceArn": STREAM_ARN, "StartingPosition": "LATEST"},
-    "dynamodb": {"EventSourceArn": TABLE_STREAM_ARN, "StartingPosition": "LATEST"},
-    "msk": {"EventSourceArn": MSK_ARN, "Topics": ["orders"], "StartingPosition": "LATEST"},
-    "kafka": {**SELF_MANAGED, "Topics": ["orders"], "StartingPosition": "LATEST",
-              "SourceAccessConfigurations": BASIC_AUTH},
-    "mq": {"EventSourceArn": MQ_ARN, "Queues": ["orders"],
-           "SourceAccessConfigurations": BASIC_AUTH},
-    "documentdb": {"EventSourceArn": DOCDB_ARN, "StartingPosition": "LATEST",
-                   "DocumentDBEventSourceConfig": {"DatabaseName": "shop"}},
-}
+BASES = MINIMAL
 ALL = set(BASES)
 MEMBERS = [
     ("TumblingWindowInSeconds", 60, {"kinesis", "dynamodb"}),

@@ -16,6 +16,7 @@ from mock_esm.rules.model import CREATE_MEMBERS, UPDATE_MEMBERS, ListOf, MapOf, 
 
 from .conftest import FIFO_ARN, QUEUE_ARN, STREAM_ARN, TABLE_STREAM_ARN
 from .rules_support import CONFLICT, IPV, VALIDATION, assert_answer, body
+from .test_operations import SQS_KEYS, STREAM_KEYS
 
 SQS_DUPLICATE = ('An event source mapping with SQS arn (" {source} ") and function (" {name} ") '
                  "already exists. Please update or delete the existing mapping with UUID {uuid}")
@@ -99,15 +100,6 @@ def test_constraint_errors_come_before_source_detection(client):
                   FunctionName="worker", BatchSize=10001)
 
 
-SQS_KEYS = {"BatchSize", "EventSourceArn", "EventSourceMappingArn", "FunctionArn",
-            "FunctionResponseTypes", "LastModified", "MaximumBatchingWindowInSeconds", "State",
-            "StateTransitionReason", "UUID"}
-STREAM_KEYS = {"BatchSize", "BisectBatchOnFunctionError", "DestinationConfig", "EventSourceArn",
-               "EventSourceMappingArn", "FunctionArn", "FunctionResponseTypes", "LastModified",
-               "LastProcessingResult", "MaximumBatchingWindowInSeconds",
-               "MaximumRecordAgeInSeconds", "MaximumRetryAttempts", "ParallelizationFactor",
-               "StartingPosition", "State", "StateTransitionReason", "TumblingWindowInSeconds",
-               "UUID"}
 ROUND_TRIPS = [
     (QUEUE_ARN, {"FunctionResponseTypes": ["ReportBatchItemFailures"]},
      {"BatchSize": 100, "MaximumBatchingWindowInSeconds": 5,

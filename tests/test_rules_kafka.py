@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Dict
 
 import pytest
 
@@ -13,15 +12,17 @@ from .conftest import QUEUE_ARN
 from .rules_support import (
     BASIC_AUTH,
     IPV,
+    MINIMAL,
     MSK_ARN,
     SECRET,
     SELF_MANAGED,
     SERVERS,
     VALIDATION,
-    Expected,
     assert_answer,
     body,
+    check_create,
     null_member,
+    table,
     too_big,
     unsupported,
 )
@@ -33,14 +34,8 @@ KAFKA_TYPES = ("BASIC_AUTH, CLIENT_CERTIFICATE_TLS_AUTH, SASL_SCRAM_256_AUTH, "
 VPC_ONLY = [{"Type": "VPC_SUBNET", "URI": "subnet:subnet-0123456789abcdef0"},
             {"Type": "VPC_SECURITY_GROUP", "URI": "security_group:sg-0123456789abcdef0"}]
 # The smallest request each Kafka source accepts.
-SELF_BASE: Dict[str, Any] = {**SELF_MANAGED, "Topics": ["orders"], "StartingPosition": "LATEST",
-                             "SourceAccessConfigurations": BASIC_AUTH}
-MSK_BASE: Dict[str, Any] = {"EventSourceArn": MSK_ARN, "Topics": ["orders"],
-                            "StartingPosition": "TRIM_HORIZON"}
-
-
-def _without(base: Dict[str, Any], name: str) -> Dict[str, Any]:
-    return {k: v for k, v in base.items() if k != name}
+SELF_BASE = MINIMAL["kafka"]
+MSK_BASE = MINIMAL["msk"]
 
 
 # Rules both Kafka sources share: (id, change to the base request, expected).
@@ -142,38 +137,11 @@ MSK_CASES = [
 ]
 
 
-def _request(base: Dict[str, Any], change: Dict[str, Any]) -> Dict[str, Any]:
-    merged = {**base, **change}
-    return {k: v for k, v in merged.items() if v is not None}
-
-
-def _check_create(client: Any, request: Dict[str, Any], change: Dict[str, Any],
-                  expected: Expected) -> None:
-    response = assert_answer(client.create_event_source_mapping, expected,
-                             FunctionName="worker", **request)
-    listed = client.list_event_source_mappings(FunctionName="worker")["EventSourceMappings"]
-    if expected is not None:
-        assert listed == []  # a refused call changes nothing
-        return
-    assert response is not None
-    for name, value in change.items():
-        if value not in (None, []):
-            assert response[name] == value  # accepted settings are echoed
-    assert [m["UUID"] for m in listed] == [response["UUID"]]
-
-
-@pytest.mark.parametrize(("name", "change", "expected"), SELF_MANAGED_CASES,
-                         ids=[c[0] for c in SELF_MANAGED_CASES])
+@pytest.mark.parametrize(("source", "change", "expected"),
+                         table(kafka=SELF_MANAGED_CASES, msk=MSK_CASES))
 @mock_esm
-def test_self_managed_kafka_create_rules(client, name, change, expected):
-    _check_create(client, _request(SELF_BASE, change), change, expected)
-
-
-@pytest.mark.parametrize(("name", "change", "expected"), MSK_CASES,
-                         ids=[c[0] for c in MSK_CASES])
-@mock_esm
-def test_msk_create_rules(client, name, change, expected):
-    _check_create(client, _request(MSK_BASE, change), change, expected)
+def test_kafka_create_rules(client, source, change, expected):
+    check_create(client, MINIMAL[source], change, expected)
 
 
 SELF_MANAGED_KEYS = {"BatchSize", "EventSourceMappingArn", "FunctionArn", "LastModified",

@@ -20,10 +20,10 @@ from mock_esm import mock_esm
 
 from .conftest import FIFO_ARN, QUEUE_ARN, STREAM_ARN, TABLE_STREAM_ARN
 from .rules_support import (
-    BASIC_AUTH,
     CONFLICT,
     DOCDB_ARN,
     IPV,
+    MINIMAL,
     MQ_ARN,
     MSK_ARN,
     SECRET,
@@ -40,18 +40,10 @@ MODEL = botocore.session.get_session().get_service_model("lambda")
 OUTPUT = MODEL.operation_model("GetEventSourceMapping").output_shape
 MODELLED = {IPV, VALIDATION, CONFLICT}
 
-# Each source bare, and the Kafka/MQ/DocumentDB ones also with what they require.
-SOURCES = [
-    {"EventSourceArn": arn} for arn in (QUEUE_ARN, FIFO_ARN, STREAM_ARN, TABLE_STREAM_ARN,
-                                        MSK_ARN, MQ_ARN, DOCDB_ARN)
-] + [
-    {"EventSourceArn": MSK_ARN, "Topics": ["orders"], "StartingPosition": "LATEST"},
-    {**SELF_MANAGED, "Topics": ["orders"], "StartingPosition": "LATEST",
-     "SourceAccessConfigurations": BASIC_AUTH},
-    {"EventSourceArn": MQ_ARN, "Queues": ["orders"], "SourceAccessConfigurations": BASIC_AUTH},
-    {"EventSourceArn": DOCDB_ARN, "StartingPosition": "TRIM_HORIZON",
-     "DocumentDBEventSourceConfig": {"DatabaseName": "shop"}},
-]
+# Each source bare, and with what it requires.
+SOURCES = [{"EventSourceArn": arn} for arn in (QUEUE_ARN, FIFO_ARN, STREAM_ARN, TABLE_STREAM_ARN,
+                                               MSK_ARN, MQ_ARN, DOCDB_ARN)]
+SOURCES += list(MINIMAL.values())
 PATTERNS = [json.dumps({"body": {"a": [1]}}), json.dumps({"b": [{"prefix": "x"}]}), "null",
             '{"a": "b"}', "{}", '{"a": [1', json.dumps({"c": [{"numeric": [">", 1]}]})]
 

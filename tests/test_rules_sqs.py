@@ -10,7 +10,17 @@ import pytest
 from mock_esm import mock_esm
 
 from .conftest import FIFO_ARN, QUEUE_ARN
-from .rules_support import IPV, VALIDATION, Expected, assert_answer, body, too_big, unsupported
+from .rules_support import (
+    IPV,
+    VALIDATION,
+    assert_answer,
+    body,
+    check_create,
+    ids,
+    table,
+    too_big,
+    unsupported,
+)
 
 WINDOW_REQUIRED = (IPV, "Maximum batch window in seconds must be greater than 0 if maximum batch "
                         "size is greater than 10")
@@ -113,37 +123,11 @@ FIFO_CASES = [
 ]
 
 
-def _ids(cases: list) -> list:
-    return [case[0] for case in cases]
-
-
-def _check_create(client: Any, source: str, request: Dict[str, Any], expected: Expected) -> None:
-    response = assert_answer(client.create_event_source_mapping, expected,
-                             EventSourceArn=source, FunctionName="worker", **request)
-    listed = client.list_event_source_mappings()["EventSourceMappings"]
-    if expected is not None:
-        assert listed == []  # a refused call changes nothing
-        return
-    assert response is not None
-    for name, value in request.items():
-        if name == "FilterCriteria" and not value["Filters"]:
-            assert name not in response
-        else:
-            assert response[name] == value  # accepted settings are echoed
-    assert [body(m) for m in listed] == [
-        {**body(response), "State": listed[0]["State"]}]
-
-
-@pytest.mark.parametrize(("name", "request_", "expected"), SQS_CASES, ids=_ids(SQS_CASES))
+@pytest.mark.parametrize(("source", "change", "expected"), table(sqs=SQS_CASES, fifo=FIFO_CASES))
 @mock_esm
-def test_sqs_create_rules(client, name, request_, expected):
-    _check_create(client, QUEUE_ARN, request_, expected)
-
-
-@pytest.mark.parametrize(("name", "request_", "expected"), FIFO_CASES, ids=_ids(FIFO_CASES))
-@mock_esm
-def test_fifo_create_rules(client, name, request_, expected):
-    _check_create(client, FIFO_ARN, request_, expected)
+def test_queue_create_rules(client, source, change, expected):
+    check_create(client, {"sqs": {"EventSourceArn": QUEUE_ARN},
+                          "fifo": {"EventSourceArn": FIFO_ARN}}[source], change, expected)
 
 
 @mock_esm
@@ -167,7 +151,7 @@ UPDATE_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "request_", "expected"), UPDATE_CASES, ids=_ids(UPDATE_CASES))
+@pytest.mark.parametrize(("name", "request_", "expected"), UPDATE_CASES, ids=ids(UPDATE_CASES))
 @mock_esm(transition_seconds=0)
 def test_sqs_update_rules_judge_the_merged_settings(client, name, request_, expected):
     uuid = client.create_event_source_mapping(EventSourceArn=QUEUE_ARN,

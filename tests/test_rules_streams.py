@@ -10,7 +10,17 @@ import pytest
 from mock_esm import mock_esm
 
 from .conftest import QUEUE_ARN, STREAM_ARN, TABLE_STREAM_ARN
-from .rules_support import IPV, VALIDATION, Expected, assert_answer, body, too_big, unsupported
+from .rules_support import (
+    IPV,
+    VALIDATION,
+    assert_answer,
+    body,
+    check_create,
+    ids,
+    table,
+    too_big,
+    unsupported,
+)
 
 NULL_POSITION = (IPV, "1 validation error detected: Value null at 'startingPosition' failed to "
                       "satisfy constraint: Member must not be null.")
@@ -91,35 +101,13 @@ DYNAMODB_CASES = [
 ]
 
 
-def _ids(cases: list) -> list:
-    return [case[0] for case in cases]
-
-
-def _check_create(client: Any, source: str, request: Dict[str, Any], expected: Expected) -> None:
-    response = assert_answer(client.create_event_source_mapping, expected,
-                             EventSourceArn=source, FunctionName="worker", **request)
-    listed = client.list_event_source_mappings()["EventSourceMappings"]
-    if expected is not None:
-        assert listed == []  # a refused call changes nothing
-        return
-    assert response is not None
-    for name, value in request.items():
-        assert response[name] == value  # accepted settings are echoed
-    assert len(listed) == 1 and listed[0]["UUID"] == response["UUID"]
-
-
-@pytest.mark.parametrize(("name", "request_", "expected"), KINESIS_CASES,
-                         ids=_ids(KINESIS_CASES))
+@pytest.mark.parametrize(("source", "change", "expected"),
+                         table(kinesis=KINESIS_CASES, dynamodb=DYNAMODB_CASES))
 @mock_esm
-def test_kinesis_create_rules(client, name, request_, expected):
-    _check_create(client, STREAM_ARN, request_, expected)
-
-
-@pytest.mark.parametrize(("name", "request_", "expected"), DYNAMODB_CASES,
-                         ids=_ids(DYNAMODB_CASES))
-@mock_esm
-def test_dynamodb_create_rules(client, name, request_, expected):
-    _check_create(client, TABLE_STREAM_ARN, request_, expected)
+def test_stream_create_rules(client, source, change, expected):
+    check_create(client, {"kinesis": {"EventSourceArn": STREAM_ARN},
+                          "dynamodb": {"EventSourceArn": TABLE_STREAM_ARN}}[source],
+                 change, expected)
 
 
 UPDATE_CASES = [
@@ -137,7 +125,7 @@ UPDATE_CASES = [
 
 
 @pytest.mark.parametrize("source", [STREAM_ARN, TABLE_STREAM_ARN], ids=["kinesis", "dynamodb"])
-@pytest.mark.parametrize(("name", "request_", "expected"), UPDATE_CASES, ids=_ids(UPDATE_CASES))
+@pytest.mark.parametrize(("name", "request_", "expected"), UPDATE_CASES, ids=ids(UPDATE_CASES))
 @mock_esm(transition_seconds=0)
 def test_stream_update_rules_judge_the_merged_settings(client, source, name, request_,
                                                        expected):
