@@ -6,12 +6,14 @@ import datetime
 from typing import Any, Dict
 
 import pytest
+from freezegun import freeze_time
 
 from mock_esm import mock_esm
 
 from .conftest import QUEUE_ARN, STREAM_ARN, TABLE_STREAM_ARN
 from .rules_support import (
     IPV,
+    MINIMAL,
     VALIDATION,
     assert_answer,
     body,
@@ -151,3 +153,19 @@ def test_at_timestamp_is_echoed_on_create_get_and_list(client):
     for view in (created, fetched, listed):
         assert view["StartingPosition"] == "AT_TIMESTAMP"
         assert view["StartingPositionTimestamp"] == WHEN
+
+
+@pytest.mark.parametrize("source", [STREAM_ARN, MINIMAL["msk"]["EventSourceArn"]],
+                         ids=["kinesis", "msk"])
+def test_starting_position_timestamp_cannot_be_in_the_future(client, source):
+    extra = {"Topics": ["orders"]} if ":kafka:" in source else {}
+    with freeze_time("2024-01-02 03:04:05"), mock_esm():
+        assert_answer(client.create_event_source_mapping, None, EventSourceArn=source,
+                      FunctionName="now", StartingPosition="AT_TIMESTAMP",
+                      StartingPositionTimestamp=WHEN, **extra)
+        later = WHEN + datetime.timedelta(seconds=1)
+        assert_answer(client.create_event_source_mapping,
+                      (IPV, f"StartingPositionTimestamp ({later.isoformat()}) cannot be in the "
+                            "future; use a time at or before now, or StartingPosition LATEST."),
+                      EventSourceArn=source, FunctionName="later",
+                      StartingPosition="AT_TIMESTAMP", StartingPositionTimestamp=later, **extra)

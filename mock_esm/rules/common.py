@@ -8,8 +8,10 @@ rest are ours (README, "Our wording where AWS's is unrecorded").
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, Collection, Mapping, Optional
 
+from .. import clock
 from ..errors import InvalidParameterValueException
 from ..filters import InvalidFilterPattern, validate_pattern
 from .model import CREATE_MEMBERS, camel
@@ -32,6 +34,8 @@ INVALID_FILTER = "Invalid filter pattern definition."
 MAX_FILTERS = 5
 TOO_MANY_FILTERS = ("FilterCriteria can contain at most 5 filters, but {count} were given. "
                     "Combine patterns or request a quota increase.")
+FUTURE_TIMESTAMP = ("StartingPositionTimestamp ({timestamp}) cannot be in the future; use a time "
+                    "at or before now, or StartingPosition LATEST.")
 TIMESTAMP_WITHOUT_AT_TIMESTAMP = ("StartingPositionTimestamp is only valid when "
                                   "StartingPosition is AT_TIMESTAMP.")
 KAFKA_METRICS_ONLY = ("MetricsConfig metric 'KafkaMetrics' is only valid for Amazon MSK and "
@@ -111,8 +115,12 @@ def check_starting_position(settings: Settings, *, required: bool,
     if position == "AT_TIMESTAMP":
         if not at_timestamp:
             raise refuse(UNSUPPORTED_POSITION.format(arn=settings.get("EventSourceArn")))
-        if settings.get("StartingPositionTimestamp") is None:
+        timestamp = settings.get("StartingPositionTimestamp")
+        if timestamp is None:
             raise refuse(NEED_TIMESTAMP)
+        if timestamp > clock.now():
+            when = datetime.datetime.fromtimestamp(timestamp, datetime.timezone.utc)
+            raise refuse(FUTURE_TIMESTAMP.format(timestamp=when.isoformat()))
     elif settings.get("StartingPositionTimestamp") is not None:
         raise refuse(TIMESTAMP_WITHOUT_AT_TIMESTAMP)
 
