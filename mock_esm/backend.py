@@ -49,6 +49,15 @@ def source_key(request: Mapping[str, Any]) -> str:
     return "kafka://" + ",".join(servers) + "/" + ",".join(topics)
 
 
+def owner_key(key: str, fields: Mapping[str, Any]) -> str:
+    """Duplicate identity: the source plus, for an ARN-named cluster or broker, its one topic
+    or queue (one function may read two topics of a cluster through two mappings)."""
+    if key.startswith("kafka://"):
+        return key
+    names = fields.get("Topics") or fields.get("Queues")
+    return key + "|" + ",".join(names) if names else key
+
+
 class EsmBackend:
     """The mappings of one account in one region."""
 
@@ -70,7 +79,8 @@ class EsmBackend:
         self._all.add(mapping.seq)
         self._by_source.setdefault(mapping.source_key, OrderedIndex()).add(mapping.seq)
         self._by_function.setdefault(mapping.function_arn, OrderedIndex()).add(mapping.seq)
-        self._owners[(mapping.source_key, mapping.function_arn)] = mapping.uuid
+        self._owners[(owner_key(mapping.source_key, mapping.fields),
+                      mapping.function_arn)] = mapping.uuid
 
     def _unindex(self, mapping: EventSourceMapping) -> None:
         self._all.remove(mapping.seq)
@@ -81,9 +91,9 @@ class EsmBackend:
                 index.remove(mapping.seq)
                 if not index:
                     del table[key]
-        owner_key = (mapping.source_key, mapping.function_arn)
-        if self._owners.get(owner_key) == mapping.uuid:
-            del self._owners[owner_key]
+        owner = (owner_key(mapping.source_key, mapping.fields), mapping.function_arn)
+        if self._owners.get(owner) == mapping.uuid:
+            del self._owners[owner]
 
     def _forget(self, mapping: EventSourceMapping) -> None:
         self._unindex(mapping)
@@ -99,9 +109,9 @@ class EsmBackend:
             raise ResourceNotFoundException(NOT_FOUND_MESSAGE)
         return mapping
 
-    def _check_duplicate(self, key: str, function: FunctionRef, kind_template: str, now: float,
-                         ignore: Optional[str] = None) -> None:
-        owner = self._owners.get((key, function.arn))
+    def _check_duplicate(self, key: str, fields: Mapping[str, Any], function: FunctionRef,
+                         kind_template: str, now: float, ignore: Optional[str] = None) -> None:
+        owner = self._owners.get((owner_key(key, fields), function.arn))
         if owner is None or owner == ignore:
             return
         mapping = self._by_uuid.get(owner)
@@ -124,7 +134,7 @@ class EsmBackend:
         key = source_key(request)
         fields = validation.build_fields(kind, request, function.arn)
         with self.lock:
-            self._check_duplicate(key, function, kind.duplicate_template, now)
+            self._check_duplicate(key, fields, function, kind.duplicate_template, now)
             uuid = str(uuidlib.uuid4())
             mapping = EventSourceMapping(
                 uuid=uuid, arn=mapping_arn(self.account_id, self.region, uuid), kind=kind,
@@ -161,7 +171,7 @@ class EsmBackend:
             if request.get("FunctionName") is not None:
                 function = resolve_function(request["FunctionName"], self.account_id,
                                             self.region)
-                self._check_duplicate(mapping.source_key, function,
+                self._check_duplicate(mapping.source_key, merged, function,
                                       mapping.kind.duplicate_template, now, ignore=uuid)
                 merged["FunctionArn"] = function.arn
             was_enabled = mapping.state == ENABLED

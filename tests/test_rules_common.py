@@ -15,7 +15,7 @@ from mock_esm.routing import Call, handle
 from mock_esm.rules.model import CREATE_MEMBERS, UPDATE_MEMBERS, ListOf, MapOf, Scalar, Struct
 
 from .conftest import FIFO_ARN, QUEUE_ARN, STREAM_ARN, TABLE_STREAM_ARN
-from .rules_support import CONFLICT, IPV, VALIDATION, assert_answer, body
+from .rules_support import CONFLICT, IPV, MINIMAL, VALIDATION, assert_answer, body
 from .test_operations import SQS_KEYS, STREAM_KEYS
 
 SQS_DUPLICATE = ('An event source mapping with SQS arn (" {source} ") and function (" {name} ") '
@@ -206,3 +206,18 @@ def test_raw_update_ignores_members_update_does_not_take():
     assert response.status == 202
     updated = json.loads(response.body)
     assert (updated["StartingPosition"], updated["EventSourceArn"]) == ("LATEST", STREAM_ARN)
+
+
+@pytest.mark.parametrize(("source", "member"), [("msk", "Topics"), ("mq", "Queues")])
+@mock_esm
+def test_one_function_may_read_two_topics_or_queues_of_one_cluster(client, source, member):
+    base = MINIMAL[source]
+    first = client.create_event_source_mapping(FunctionName="worker", **base)
+    second = client.create_event_source_mapping(FunctionName="worker",
+                                                **{**base, member: ["invoices"]})
+    message = STREAM_DUPLICATE.format(source=base["EventSourceArn"], name="worker",
+                                      uuid=first["UUID"])
+    assert_answer(client.create_event_source_mapping, (CONFLICT, message),
+                  FunctionName="worker", **base)
+    listed = client.list_event_source_mappings(EventSourceArn=base["EventSourceArn"])
+    assert [m["UUID"] for m in listed["EventSourceMappings"]] == [first["UUID"], second["UUID"]]
