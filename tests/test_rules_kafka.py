@@ -112,6 +112,21 @@ SELF_MANAGED_CASES = [
     ("no-access-configurations", {"SourceAccessConfigurations": None}, ACCESS_MISSING),
     ("empty-access-configurations", {"SourceAccessConfigurations": []}, ACCESS_MISSING),
     ("consumer-group", {"SelfManagedKafkaEventSourceConfig": {"ConsumerGroupId": "g-1"}}, None),
+    ("schema-registry", {"SelfManagedKafkaEventSourceConfig": {"SchemaRegistryConfig": {
+        "SchemaRegistryURI": "https://registry.example.com", "EventRecordFormat": "JSON",
+        "AccessConfigs": [{"Type": "BASIC_AUTH", "URI": SECRET}],
+        "SchemaValidationConfigs": [{"Attribute": "VALUE"}]}}}, None),
+    ("schema-record-format", {"SelfManagedKafkaEventSourceConfig": {"SchemaRegistryConfig": {
+        "EventRecordFormat": "AVRO"}}},
+     (VALIDATION, "1 validation error detected: Value 'AVRO' at "
+                  "'selfManagedKafkaEventSourceConfig.schemaRegistryConfig.eventRecordFormat' "
+                  "failed to satisfy constraint: Member must satisfy enum value set: "
+                  "[JSON, SOURCE]")),
+    ("consumer-group-too-long", {"SelfManagedKafkaEventSourceConfig": {
+        "ConsumerGroupId": "g" * 201}},
+     (VALIDATION, f"1 validation error detected: Value '{'g' * 201}' at "
+                  "'selfManagedKafkaEventSourceConfig.consumerGroupId' failed to satisfy "
+                  "constraint: Member must have length less than or equal to 200")),
     ("msk-config", {"AmazonManagedKafkaEventSourceConfig": {"ConsumerGroupId": "g-1"}},
      unsupported("amazonManagedKafkaEventSourceConfig")),
     ("server-without-port", {"SelfManagedEventSource": {"Endpoints": {
