@@ -16,7 +16,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, TypeVar, overload
 
-from . import clock, interceptor
+from . import clock, delivery, interceptor
 from .runtime import DEFAULT_TRANSITION_SECONDS, RUNTIME
 
 if TYPE_CHECKING:
@@ -118,6 +118,7 @@ class _Activations:
         RUNTIME.account_id = None
         RUNTIME.transition_seconds = DEFAULT_TRANSITION_SECONDS
         RUNTIME.registry.reset()
+        delivery.DELIVERY.reset()
         for name in self.credentials_set:
             os.environ.pop(name, None)
         self.credentials_set = []
@@ -264,8 +265,9 @@ class EsmMock:
         RUNTIME.registry.settle()
 
     def reset(self) -> None:
-        """Forget every mapping in every account and region."""
+        """Forget every mapping, registered function and queued message, in every account."""
         RUNTIME.registry.reset()
+        delivery.DELIVERY.reset()
 
     def mappings(self, account_id: Optional[str] = None,
                  region: Optional[str] = None) -> List[Dict[str, Any]]:
@@ -286,6 +288,22 @@ class EsmMock:
                 parsed.pop("ResponseMetadata", None)
                 result.append(parsed)
         return result
+
+    # -- in-process delivery (see README, "Delivering to your handler") -------------------------
+
+    def register_function(self, function: str, handler: Callable[[Dict[str, Any], Any], Any], *,
+                          timeout: float = 3.0, memory_size: int = 128) -> None:
+        """Let ``handler(event, context)`` play the Lambda function ``function`` on ``poll()``."""
+        delivery.DELIVERY.register_function(function, handler, timeout=timeout,
+                                            memory_size=memory_size)
+
+    def put_records(self, source: str, records: List[Any]) -> List[str]:
+        """Send messages (body strings or SendMessageBatch entries) to a queue; their IDs."""
+        return delivery.DELIVERY.put_records(source, records)
+
+    def poll(self, uuid: Optional[str] = None) -> delivery.PollReport:
+        """Deliver every ready batch of every enabled mapping (or of one) now; what happened."""
+        return delivery.DELIVERY.poll(RUNTIME.registry, uuid)
 
 
 @overload

@@ -1,0 +1,77 @@
+"""In-process delivery: event source mappings feed registered Python handlers on ``poll()``.
+
+Layout (one job per module):
+
+* ``functions`` which callable plays which Lambda function; ``context`` the handler's context.
+* ``poller`` the loop: enabled mappings -> source -> batch -> ``invoke`` -> source.complete.
+* ``invoke`` calls a handler as Lambda does and reads partial batch responses.
+* ``base`` the contract a source family implements (``Source``, ``Batch``, ``Outcome``).
+* ``sqs`` the SQS family; ``sqs_message`` its event records; ``sqs_queue`` the in-mock queue;
+  ``moto_sqs`` moto's queues, the only module that touches moto.
+* ``report`` what ``poll()`` returns.
+
+Nothing here imports botocore; moto is touched only when it is imported and active.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Sequence
+
+from .. import clock
+from ..backend import BackendRegistry
+from ..errors import AwsError
+from ..sources import kind_for
+from .base import Source
+from .functions import DEFAULT_MEMORY_SIZE, DEFAULT_TIMEOUT, FunctionRegistry, Handler
+from .invoke import FunctionError, MarshalError, TaskTimedOut
+from .poller import family_sources, mapping_exists, poll
+from .report import FilteredRecord, Invocation, PollReport
+
+__all__ = ["DELIVERY", "Delivery", "FilteredRecord", "FunctionError", "Invocation",
+           "MarshalError", "PollReport", "TaskTimedOut"]
+
+
+class Delivery:
+    """The data side of the mock: registered functions, in-mock records, the poll loop."""
+
+    def __init__(self) -> None:
+        self.functions = FunctionRegistry()
+        self.sources: Dict[str, Source] = family_sources()
+
+    def register_function(self, function: str, handler: Handler, *,
+                          timeout: float = DEFAULT_TIMEOUT,
+                          memory_size: int = DEFAULT_MEMORY_SIZE) -> None:
+        self.functions.register(function, handler, timeout=timeout, memory_size=memory_size)
+
+    def put_records(self, source: str, records: Sequence[Any]) -> List[str]:
+        if not isinstance(source, str):
+            raise TypeError(f"put_records() takes the event source ARN as a string; "
+                            f"got {source!r}")
+        try:
+            kind = kind_for(source)
+        except AwsError:
+            raise ValueError(f"put_records(): {source!r} is not an event source ARN") from None
+        family = self.sources.get(kind.family)
+        if family is None:
+            raise NotImplementedError(
+                f"put_records(): in-process delivery supports SQS queues so far; "
+                f"{source!r} is a {kind.name} source")
+        parts = source.split(":")
+        return family.put_records(source, records, parts[4], parts[3], clock.now())
+
+    def poll(self, registry: BackendRegistry, uuid: Optional[str] = None) -> PollReport:
+        if uuid is not None:
+            if not isinstance(uuid, str):
+                raise TypeError(f"poll() takes a mapping UUID string or nothing; got {uuid!r}")
+            if not mapping_exists(registry, uuid, clock.now()):
+                raise LookupError(f"poll({uuid!r}): no event source mapping has this UUID in "
+                                  f"any account or region")
+        return poll(registry, self.functions, self.sources, uuid)
+
+    def reset(self) -> None:
+        self.functions.reset()
+        for source in self.sources.values():
+            source.reset()
+
+
+DELIVERY = Delivery()

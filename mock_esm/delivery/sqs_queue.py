@@ -1,0 +1,215 @@
+"""The in-mock SQS queue that ``esm.put_records`` feeds when moto does not hold the queue.
+
+It models what delivery depends on and nothing more: send order, ``DelaySeconds``, a 30-second
+visibility timeout on the mock clock, receive counts, receipt handles, FIFO message groups
+(a group is blocked while any of its messages is in flight) and FIFO deduplication within
+five minutes.  Without moto there is no redrive policy, so a failing message is retried forever.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import secrets
+import threading
+import uuid as uuidlib
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Set
+
+from .sqs_message import SENDER_ID, SqsMessage
+
+VISIBILITY_TIMEOUT = 30.0
+DEDUPLICATION_SECONDS = 300.0
+MAX_DELAY_SECONDS = 900
+_ENTRY_KEYS = frozenset({"Id", "MessageBody", "MessageAttributes", "MessageSystemAttributes",
+                         "MessageGroupId", "MessageDeduplicationId", "DelaySeconds"})
+_FIRST_SEQUENCE = 18849496460467696128
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One message to send, checked."""
+
+    body: str
+    attributes: Mapping[str, Mapping[str, Any]]
+    group_id: Optional[str]
+    deduplication_id: Optional[str]
+    delay: int
+    trace_header: Optional[str]
+
+
+def _attributes(position: int, raw: Any) -> Dict[str, Dict[str, Any]]:
+    where = f"put_records(): entry {position}"
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise TypeError(f"{where}: MessageAttributes must be a dict of name -> "
+                        f"{{'DataType': ..., 'StringValue' or 'BinaryValue': ...}}; got {raw!r}")
+    checked: Dict[str, Dict[str, Any]] = {}
+    for name, value in raw.items():
+        if not isinstance(value, Mapping) or not isinstance(value.get("DataType"), str):
+            raise ValueError(f"{where}: message attribute {name!r} needs a DataType "
+                             f"('String', 'Number' or 'Binary'); got {value!r}")
+        if value.get("StringValue") is None and value.get("BinaryValue") is None:
+            raise ValueError(f"{where}: message attribute {name!r} needs a StringValue or a "
+                             f"BinaryValue")
+        checked[str(name)] = dict(value)
+    return checked
+
+
+def normalise(records: Sequence[Any], fifo: bool) -> List[Entry]:
+    """Plain body strings or SendMessageBatch entries, checked as SQS checks them."""
+    if isinstance(records, (str, bytes, Mapping)) or not isinstance(records, Sequence):
+        raise TypeError("put_records() takes a list of message bodies (str) or SendMessageBatch "
+                        f"entries (dict); got {records!r}")
+    entries: List[Entry] = []
+    for position, record in enumerate(records):
+        if isinstance(record, str):
+            record = {"MessageBody": record}
+        if not isinstance(record, Mapping):
+            raise TypeError(f"put_records(): entry {position} must be a message body (str) or a "
+                            f"SendMessageBatch entry (dict); got {record!r}")
+        unknown = sorted(set(record) - _ENTRY_KEYS)
+        if unknown:
+            raise ValueError(f"put_records(): entry {position} has unknown keys {unknown}; "
+                             f"allowed: {sorted(_ENTRY_KEYS)}")
+        body = record.get("MessageBody")
+        if not isinstance(body, str) or not body:
+            raise ValueError(f"put_records(): entry {position} needs a non-empty MessageBody "
+                             f"string; got {body!r}")
+        delay = record.get("DelaySeconds", 0)
+        if isinstance(delay, bool) or not isinstance(delay, int) or not (
+                0 <= delay <= MAX_DELAY_SECONDS):
+            raise ValueError(f"put_records(): entry {position}: DelaySeconds must be an integer "
+                             f"from 0 to {MAX_DELAY_SECONDS}; got {delay!r}")
+        group = record.get("MessageGroupId")
+        dedup = record.get("MessageDeduplicationId")
+        for name, value in (("MessageGroupId", group), ("MessageDeduplicationId", dedup)):
+            if value is not None and (not isinstance(value, str) or not value):
+                raise ValueError(f"put_records(): entry {position}: {name} must be a non-empty "
+                                 f"string; got {value!r}")
+        if fifo and group is None:
+            raise ValueError(f"put_records(): entry {position}: a FIFO queue needs a "
+                             f"MessageGroupId on every message")
+        if fifo and delay:
+            raise ValueError(f"put_records(): entry {position}: a FIFO queue does not accept "
+                             f"DelaySeconds on a message")
+        system = record.get("MessageSystemAttributes") or {}
+        trace = (system.get("AWSTraceHeader") or {}).get("StringValue") if isinstance(
+            system, Mapping) else None
+        entries.append(Entry(body, _attributes(position, record.get("MessageAttributes")),
+                             group, dedup, delay, trace))
+    return entries
+
+
+@dataclass
+class _Stored:
+    message_id: str
+    entry: Entry
+    sent_at: float
+    visible_at: float
+    sequence_number: Optional[str]
+    deduplication_id: Optional[str]
+    receive_count: int = 0
+    first_receive_at: Optional[float] = None
+    receipt_handle: Optional[str] = None
+
+    def in_flight(self, now: float) -> bool:
+        return self.receive_count > 0 and self.visible_at > now
+
+
+@dataclass
+class LocalQueue:
+    """One queue, keyed by its ARN; every method is called under the owner's lock."""
+
+    arn: str
+    fifo: bool
+    visibility_timeout: float = VISIBILITY_TIMEOUT
+    messages: List[_Stored] = field(default_factory=list)
+    _sequence: Any = field(default_factory=lambda: itertools.count(_FIRST_SEQUENCE))
+
+    def send(self, entries: Sequence[Entry], now: float) -> List[str]:
+        ids: List[str] = []
+        for entry in entries:
+            dedup = entry.deduplication_id
+            if self.fifo and dedup is None:
+                dedup = hashlib.sha256(entry.body.encode("utf-8")).hexdigest()
+            duplicate = self._duplicate(dedup, now) if self.fifo else None
+            if duplicate is not None:
+                ids.append(duplicate)
+                continue
+            stored = _Stored(str(uuidlib.uuid4()), entry, now, now + entry.delay,
+                             str(next(self._sequence)) if self.fifo else None, dedup)
+            self.messages.append(stored)
+            ids.append(stored.message_id)
+        return ids
+
+    def _duplicate(self, dedup: Optional[str], now: float) -> Optional[str]:
+        for stored in self.messages:
+            if stored.deduplication_id == dedup and now - stored.sent_at < DEDUPLICATION_SECONDS:
+                return stored.message_id
+        return None
+
+    def _deliverable(self, now: float, skip: Set[str]) -> List[_Stored]:
+        blocked = {m.entry.group_id for m in self.messages if self.fifo and m.in_flight(now)}
+        ready: List[_Stored] = []
+        for message in self.messages:
+            group = message.entry.group_id if self.fifo else None
+            if group is not None and group in blocked:
+                continue
+            if message.visible_at > now or message.message_id in skip:
+                if group is not None:
+                    blocked.add(group)  # later messages of the group wait behind this one
+                continue
+            ready.append(message)
+        return ready
+
+    def ready_since(self, now: float, skip: Set[str]) -> List[float]:
+        """When each deliverable message became available, in delivery order."""
+        return [m.visible_at for m in self._deliverable(now, skip)]
+
+    def receive(self, count: int, now: float, skip: Set[str]) -> List[SqsMessage]:
+        received: List[SqsMessage] = []
+        for stored in self._deliverable(now, skip)[:count]:
+            stored.receive_count += 1
+            if stored.first_receive_at is None:
+                stored.first_receive_at = now
+            stored.visible_at = now + self.visibility_timeout
+            stored.receipt_handle = secrets.token_urlsafe(96)
+            entry = stored.entry
+            received.append(SqsMessage(
+                message_id=stored.message_id, receipt_handle=stored.receipt_handle,
+                body=entry.body, sent_ms=int(stored.sent_at * 1000),
+                first_receive_ms=int(stored.first_receive_at * 1000),
+                receive_count=stored.receive_count, sender_id=SENDER_ID,
+                message_attributes=entry.attributes, group_id=entry.group_id,
+                deduplication_id=stored.deduplication_id,
+                sequence_number=stored.sequence_number, trace_header=entry.trace_header))
+        return received
+
+    def delete(self, receipt_handles: Sequence[str]) -> None:
+        handles = set(receipt_handles)
+        self.messages = [m for m in self.messages if m.receipt_handle not in handles]
+
+    def __len__(self) -> int:
+        return len(self.messages)
+
+
+class LocalQueues:
+    """Every in-mock queue, created on first use."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self._queues: Dict[str, LocalQueue] = {}
+
+    def get(self, arn: str, create: bool = False) -> Optional[LocalQueue]:
+        with self.lock:
+            queue = self._queues.get(arn)
+            if queue is None and create:
+                queue = LocalQueue(arn, fifo=arn.endswith(".fifo"))
+                self._queues[arn] = queue
+            return queue
+
+    def reset(self) -> None:
+        with self.lock:
+            self._queues.clear()
