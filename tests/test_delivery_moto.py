@@ -79,7 +79,7 @@ def test_messages_sent_with_boto3_reach_the_handler_and_are_deleted(aws):
 def test_a_failed_batch_stays_in_flight_for_moto_visibility_timeout(aws):
     queue = _queue(aws, "jobs", VisibilityTimeout="60")
     aws.lam.create_event_source_mapping(EventSourceArn=queue["arn"], FunctionName="worker")
-    handler, events = _recorder(RuntimeError("boom"))
+    handler, _events = _recorder(RuntimeError("boom"))
     aws.register_function("worker", handler)
     aws.sqs.send_message(QueueUrl=queue["url"], MessageBody="m")
     [invocation] = aws.poll()
@@ -113,7 +113,7 @@ def test_report_batch_item_failures_leaves_only_the_listed_message_in_moto(aws):
     queue = _queue(aws, "jobs")
     aws.lam.create_event_source_mapping(EventSourceArn=queue["arn"], FunctionName="worker",
                                         FunctionResponseTypes=["ReportBatchItemFailures"])
-    handler, events = _recorder(lambda event: {"batchItemFailures": [
+    handler, _events = _recorder(lambda event: {"batchItemFailures": [
         {"itemIdentifier": r["messageId"]} for r in event["Records"] if r["body"] == "bad"]})
     aws.register_function("worker", handler)
     for body in ("good", "bad", "fine"):
