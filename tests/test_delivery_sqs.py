@@ -660,3 +660,25 @@ def test_users_can_check_a_pattern_against_an_sqs_record_with_filters_matches():
         filters.matches({"body": "order"}, record)
     with pytest.raises(ValueError, match=r"^Invalid filter pattern definition\.$"):
         filters.matches("not json", record)
+
+
+def test_time_machine_drives_visibility_and_remaining_time_too():
+    time_machine = pytest.importorskip("time_machine")
+    with time_machine.travel(START, tick=False) as traveller, \
+            mock_esm(transition_seconds=0) as esm:
+        _mapping(boto3.client("lambda", region_name="us-east-1"))
+        remaining: List[int] = []
+
+        def handler(event, context):
+            traveller.shift(0.5)
+            remaining.append(context.get_remaining_time_in_millis())
+            raise RuntimeError("again")
+
+        esm.register_function("worker", handler)
+        esm.put_records(QUEUE_ARN, ["a"])
+        esm.poll()
+        traveller.shift(29)
+        assert esm.poll() == []
+        traveller.shift(1)
+        assert len(esm.poll()) == 1
+        assert remaining == [2500, 2500]
