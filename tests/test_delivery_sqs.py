@@ -206,15 +206,20 @@ def test_unserialisable_return_value_is_a_marshal_error(esm, lambda_client):
 # --- which function runs -------------------------------------------------------------------
 
 
+def _deliver_one(esm: Any, client: Any, queue: str, registration: str) -> Recorder:
+    """Map ``queue`` to worker, register ``registration``, send one message, poll."""
+    _mapping(client, queue)
+    handler = Recorder()
+    esm.register_function(registration, handler)
+    esm.put_records(queue, ["a"])
+    esm.poll()
+    return handler
+
+
 def test_bare_name_serves_every_account_and_region():
     with freeze_time(START), mock_esm(transition_seconds=0, account_id="111122223333") as esm:
-        client = boto3.client("lambda", region_name="eu-west-1")
-        arn = "arn:aws:sqs:eu-west-1:111122223333:jobs"
-        _mapping(client, arn)
-        handler = Recorder()
-        esm.register_function("worker", handler)
-        esm.put_records(arn, ["a"])
-        esm.poll()
+        handler = _deliver_one(esm, boto3.client("lambda", region_name="eu-west-1"),
+                               "arn:aws:sqs:eu-west-1:111122223333:jobs", "worker")
         assert handler.contexts[0].invoked_function_arn == (
             "arn:aws:lambda:eu-west-1:111122223333:function:worker")
         assert handler.events[0]["Records"][0]["awsRegion"] == "eu-west-1"
@@ -233,15 +238,11 @@ def test_full_arn_serves_only_its_own_region(esm, lambda_client):
     assert handler.bodies() == [["east"]]
 
 
-def test_partial_arn_serves_every_region(esm, lambda_client):
-    west = boto3.client("lambda", region_name="us-west-2")
-    west_queue = "arn:aws:sqs:us-west-2:123456789012:jobs"
-    _mapping(west, west_queue)
-    handler = Recorder()
-    esm.register_function("123456789012:function:worker", handler)
-    esm.put_records(west_queue, ["west"])
-    esm.poll()
-    assert handler.bodies() == [["west"]]
+def test_partial_arn_serves_every_region(esm):
+    handler = _deliver_one(esm, boto3.client("lambda", region_name="us-west-2"),
+                           "arn:aws:sqs:us-west-2:123456789012:jobs",
+                           "123456789012:function:worker")
+    assert handler.bodies() == [["a"]]
 
 
 def test_qualified_registration_serves_only_its_qualifier_and_beats_unqualified(
