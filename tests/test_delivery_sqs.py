@@ -683,3 +683,14 @@ def test_time_machine_drives_visibility_and_remaining_time_too():
         traveller.shift(1)
         assert len(esm.poll()) == 1
         assert remaining == [2500, 2500]
+
+
+def test_the_delivery_core_imports_neither_botocore_nor_moto():
+    import subprocess
+    import sys
+
+    code = ("import sys, mock_esm.delivery; "
+            "print(sorted(m for m in ('botocore', 'moto') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"

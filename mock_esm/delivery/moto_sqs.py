@@ -112,7 +112,10 @@ def queue_for(arn: str) -> Optional[MotoQueue]:
     _, _, _, region, account, name = parts
     if not region or not account:
         return None
-    backend = sqs_backends[account][region]
+    try:
+        backend = sqs_backends[account][region]
+    except KeyError:  # a region moto does not know holds no moto queue
+        return None
     queue = backend.queues.get(name)
     return None if queue is None else MotoQueue(backend, queue)
 
