@@ -35,12 +35,14 @@ class MotoQueue:
         self.arn: str = queue.queue_arn
         self.fifo: bool = bool(queue.fifo_queue)
 
-    def _deliverable(self, skip: Set[str]) -> List[Any]:
+    def _deliverable(self, skip: Set[str], limit: int) -> List[Any]:
         queue = self._queue
         blocked = {m.group_id for m in queue.pending_messages
                    if self.fifo and m.group_id is not None and not m.visible}
         ready = []
         for message in queue.messages:  # moto's visible, undelayed messages, in send order
+            if len(ready) == limit:
+                break
             group = message.group_id if self.fifo else None
             if group is not None and group in blocked:
                 continue
@@ -51,9 +53,9 @@ class MotoQueue:
             ready.append(message)
         return ready
 
-    def ready_since(self, now: float, skip: Set[str]) -> List[float]:
+    def ready_since(self, now: float, skip: Set[str], limit: int) -> List[float]:
         return [max(m.sent_timestamp or 0, m.delayed_until, m.visible_at) / 1000.0
-                for m in self._deliverable(skip)]
+                for m in self._deliverable(skip, limit)]
 
     def receive(self, count: int, now: float, skip: Set[str]) -> List[SqsMessage]:
         received = self._backend.receive_message(

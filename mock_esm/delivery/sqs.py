@@ -26,7 +26,7 @@ class QueueStore(Protocol):
     arn: str
     fifo: bool
 
-    def ready_since(self, now: float, skip: Set[str]) -> List[float]: ...
+    def ready_since(self, now: float, skip: Set[str], limit: int) -> List[float]: ...
 
     def receive(self, count: int, now: float, skip: Set[str]) -> List[SqsMessage]: ...
 
@@ -56,10 +56,11 @@ class SqsSource:
             store = self._store(arn)
             if store is None:
                 return None
-            since = store.ready_since(now, skip)
+            size = mapping.batch_size
+            # Only a batch's worth is needed: fewer means the whole queue was seen.
+            since = store.ready_since(now, skip, size)
             if not since:
                 return None
-            size = mapping.batch_size
             window = mapping.batching_window
             if len(since) < size and window > 0 and now < min(since) + window:
                 return None

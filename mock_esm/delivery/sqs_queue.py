@@ -150,10 +150,13 @@ class LocalQueue:
                 return stored.message_id
         return None
 
-    def _deliverable(self, now: float, skip: Set[str]) -> List[_Stored]:
-        blocked = {m.entry.group_id for m in self.messages if self.fifo and m.in_flight(now)}
+    def _deliverable(self, now: float, skip: Set[str], limit: int) -> List[_Stored]:
+        blocked = ({m.entry.group_id for m in self.messages if m.in_flight(now)} if self.fifo
+                   else set())
         ready: List[_Stored] = []
         for message in self.messages:
+            if len(ready) == limit:
+                break
             group = message.entry.group_id if self.fifo else None
             if group is not None and group in blocked:
                 continue
@@ -164,13 +167,13 @@ class LocalQueue:
             ready.append(message)
         return ready
 
-    def ready_since(self, now: float, skip: Set[str]) -> List[float]:
-        """When each deliverable message became available, in delivery order."""
-        return [m.visible_at for m in self._deliverable(now, skip)]
+    def ready_since(self, now: float, skip: Set[str], limit: int) -> List[float]:
+        """When each deliverable message became available, in delivery order (``limit`` at most)."""
+        return [m.visible_at for m in self._deliverable(now, skip, limit)]
 
     def receive(self, count: int, now: float, skip: Set[str]) -> List[SqsMessage]:
         received: List[SqsMessage] = []
-        for stored in self._deliverable(now, skip)[:count]:
+        for stored in self._deliverable(now, skip, count):
             stored.receive_count += 1
             if stored.first_receive_at is None:
                 stored.first_receive_at = now
