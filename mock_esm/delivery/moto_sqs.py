@@ -39,7 +39,7 @@ class MotoQueue:
         queue = self._queue
         blocked = {m.group_id for m in queue.pending_messages
                    if self.fifo and m.group_id is not None and not m.visible}
-        ready = []
+        ready: List[Any] = []
         for message in queue.messages:  # moto's visible, undelayed messages, in send order
             if len(ready) == limit:
                 break
