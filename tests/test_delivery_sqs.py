@@ -138,6 +138,23 @@ def test_fifo_duplicate_within_five_minutes_is_dropped(esm, lambda_client):
     assert handler.bodies() == [["x"]]
 
 
+
+def test_a_handler_that_edits_its_event_changes_neither_the_report_nor_the_deletes(
+        esm, lambda_client):
+    _mapping(lambda_client)
+
+    def vandal(event, context):
+        for record in event["Records"]:
+            record["receiptHandle"] = "gone"
+        event["Records"].clear()
+
+    esm.register_function("worker", vandal)
+    esm.put_records(QUEUE_ARN, ["a"])
+    [invocation] = esm.poll()
+    assert [r["body"] for r in invocation.event["Records"]] == ["a"]
+    esm.frozen.tick(3600)
+    assert esm.poll() == []  # the message was deleted with its real receipt handle
+
 # --- the context ---------------------------------------------------------------------------
 
 

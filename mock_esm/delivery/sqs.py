@@ -41,11 +41,11 @@ class SqsSource:
     def __init__(self) -> None:
         self.local = LocalQueues()
 
-    def _store(self, arn: str, create: bool = False) -> Optional[QueueStore]:
+    def _store(self, arn: str) -> Optional[QueueStore]:
         moto_queue = moto_sqs.queue_for(arn)
         if moto_queue is not None:
             return moto_queue
-        local: Optional[LocalQueue] = self.local.get(arn, create)
+        local: Optional[LocalQueue] = self.local.get(arn)
         return local
 
     def next_batch(self, mapping: MappingView, now: float,
@@ -86,8 +86,7 @@ class SqsSource:
     def put_records(self, source: str, records: Sequence[Union[str, Any]], account_id: str,
                     region: str, now: float) -> List[str]:
         with self.local.lock:
-            store = self._store(source, create=True)
-            assert store is not None
+            store: QueueStore = moto_sqs.queue_for(source) or self.local.create(source)
             return store.send(normalise(records, store.fifo), now)
 
     def reset(self) -> None:

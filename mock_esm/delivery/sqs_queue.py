@@ -205,10 +205,15 @@ class LocalQueues:
         self.lock = threading.RLock()
         self._queues: Dict[str, LocalQueue] = {}
 
-    def get(self, arn: str, create: bool = False) -> Optional[LocalQueue]:
+    def get(self, arn: str) -> Optional[LocalQueue]:
+        with self.lock:
+            return self._queues.get(arn)
+
+    def create(self, arn: str) -> LocalQueue:
+        """The queue with this ARN, made on first use (FIFO when the name ends in .fifo)."""
         with self.lock:
             queue = self._queues.get(arn)
-            if queue is None and create:
+            if queue is None:
                 queue = LocalQueue(arn, fifo=arn.endswith(".fifo"))
                 self._queues[arn] = queue
             return queue
