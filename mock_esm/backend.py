@@ -129,10 +129,10 @@ class EsmBackend:
                transition_seconds: float) -> EventSourceMapping:
         validation.check_types(request)
         kind = kind_for(request.get("EventSourceArn"), request.get("SelfManagedEventSource"))
-        validation.check_create(kind, request)
+        settings = validation.check_create(kind, request)
         function = resolve_function(request["FunctionName"], self.account_id, self.region)
         key = source_key(request)
-        fields = validation.build_fields(kind, request, function.arn)
+        fields = validation.build_fields(settings, function.arn)
         with self.lock:
             self._check_duplicate(key, fields, function, kind.duplicate_template, now)
             uuid = str(uuidlib.uuid4())

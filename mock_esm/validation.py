@@ -8,7 +8,6 @@ then the source's own rules on the settings the call would leave (``rules``), th
 
 from __future__ import annotations
 
-import copy
 from typing import AbstractSet, Any, Dict, Mapping
 
 from . import rules
@@ -26,13 +25,23 @@ def check_types(request: Mapping[str, Any]) -> None:
     check_shape(request)
 
 
-def check_create(kind: SourceKind, request: Mapping[str, Any]) -> None:
-    """The per-source rules for a new mapping."""
+def clone(value: Any) -> Any:
+    """A private copy of a JSON value; far cheaper than ``copy.deepcopy`` on the hot path."""
+    if isinstance(value, dict):
+        return {key: clone(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [clone(item) for item in value]
+    return value
+
+
+def check_create(kind: SourceKind, request: Mapping[str, Any]) -> Dict[str, Any]:
+    """The per-source rules for a new mapping; returns the settings it would store."""
     if request.get("FunctionName") is None:
         raise validation_error("functionName", None, "Member must not be null.")
-    settings = copy.deepcopy(dict(kind.defaults))
+    settings = clone(dict(kind.defaults))
     _apply(settings, request, _CREATE)
     rules.check(kind, settings)
+    return settings
 
 
 def check_update(kind: SourceKind, request: Mapping[str, Any], merged: Mapping[str, Any]) -> None:
@@ -46,27 +55,25 @@ def _apply(fields: Dict[str, Any], request: Mapping[str, Any], members: Abstract
             continue
         if name == "FilterCriteria":
             if value.get("Filters"):
-                fields[name] = copy.deepcopy(value)
+                fields[name] = clone(value)
             else:
                 fields.pop(name, None)
         elif name == "DestinationConfig":
-            merged = copy.deepcopy(fields.get(name, {}))
-            merged.update(copy.deepcopy(value))
+            merged = clone(fields.get(name, {}))
+            merged.update(clone(value))
             fields[name] = merged
         else:
-            fields[name] = copy.deepcopy(value)
+            fields[name] = clone(value)
 
 
-def build_fields(kind: SourceKind, request: Mapping[str, Any], function_arn: str) -> Dict[str, Any]:
-    """The stored settings of a new mapping: the kind's defaults overlaid with the request."""
-    fields = copy.deepcopy(dict(kind.defaults))
-    _apply(fields, request, _CREATE)
-    fields["FunctionArn"] = function_arn
-    return fields
+def build_fields(settings: Dict[str, Any], function_arn: str) -> Dict[str, Any]:
+    """The stored settings of a new mapping: what ``check_create`` accepted, plus the function."""
+    settings["FunctionArn"] = function_arn
+    return settings
 
 
 def merge_update(fields: Mapping[str, Any], request: Mapping[str, Any]) -> Dict[str, Any]:
     """The settings an Update would leave, without touching the stored ones."""
-    merged = copy.deepcopy(dict(fields))
+    merged = clone(dict(fields))
     _apply(merged, request, UPDATE_MEMBERS)
     return merged

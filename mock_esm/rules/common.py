@@ -54,6 +54,9 @@ ACCESS_MISSING = "Required 'sourceAccessConfigurations' parameter is missing."
 ALWAYS = frozenset({"EventSourceArn", "FunctionName", "Enabled", "Tags"})
 
 
+_ORDER = {name: position for position, name in enumerate(CREATE_MEMBERS)}
+
+
 def refuse(message: str) -> InvalidParameterValueException:
     return InvalidParameterValueException(message)
 
@@ -66,7 +69,7 @@ def is_given(value: Any) -> bool:
 def check_members(settings: Settings, allowed: Collection[str],
                   special: Optional[Mapping[str, str]] = None) -> None:
     """Refuse, in the model's member order, the first member this source does not take."""
-    for name in CREATE_MEMBERS:
+    for name in sorted((n for n in settings if n in _ORDER), key=_ORDER.__getitem__):
         if name in ALWAYS or name in allowed or not is_given(settings.get(name)):
             continue
         if name == "DestinationConfig":

@@ -159,6 +159,9 @@ _JSON_NAMES = {"integer": "integer", "boolean": "boolean", "string": "string",
                "structure": "structure"}
 
 
+_MEMBER_ORDER: Dict[str, int] = {name: position for position, name in enumerate(CREATE_MEMBERS)}
+
+
 def camel(name: str) -> str:
     """Lambda's wire name for a member in messages: ``BatchSize`` -> ``batchSize``."""
     if name.startswith("KMS"):
@@ -249,10 +252,10 @@ def check_shape(request: Mapping[str, Any]) -> None:
     """Refuse a wrong JSON type (400 InvalidRequestContent) or any model constraint violation
     (400 ValidationException with Lambda's ``N validation errors detected`` sentence)."""
     checker = _Checker()
-    for name, spec in CREATE_MEMBERS.items():
-        value = request.get(name)
-        if value is not None:
-            checker.check(spec, value, name, camel(name))
+    # Walk what the request holds (a handful of members), then report in the model's order.
+    for name in sorted((n for n, v in request.items() if v is not None and n in CREATE_MEMBERS),
+                       key=_MEMBER_ORDER.__getitem__):
+        checker.check(CREATE_MEMBERS[name], request[name], name, camel(name))
     errors = checker.errors
     if errors:
         count = len(errors)
