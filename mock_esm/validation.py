@@ -38,7 +38,7 @@ def check_create(kind: SourceKind, request: Mapping[str, Any]) -> Dict[str, Any]
     """The per-source rules for a new mapping; returns the settings it would store."""
     if request.get("FunctionName") is None:
         raise validation_error("functionName", None, "Member must not be null.")
-    settings = clone(dict(kind.defaults))
+    settings: Dict[str, Any] = clone(dict(kind.defaults))
     _apply(settings, request, _CREATE)
     rules.check(kind, settings)
     return settings
@@ -74,6 +74,6 @@ def build_fields(settings: Dict[str, Any], function_arn: str) -> Dict[str, Any]:
 
 def merge_update(fields: Mapping[str, Any], request: Mapping[str, Any]) -> Dict[str, Any]:
     """The settings an Update would leave, without touching the stored ones."""
-    merged = clone(dict(fields))
+    merged: Dict[str, Any] = clone(dict(fields))
     _apply(merged, request, UPDATE_MEMBERS)
     return merged
