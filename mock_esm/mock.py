@@ -44,11 +44,11 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
-def _check_account_id(value: Any) -> Optional[str]:
+def _check_account_id(value: Any, source: str = "mock_esm(account_id=...)") -> Optional[str]:
     if value is UNSET or value is None:
         return None
     if not isinstance(value, str) or len(value) != 12 or not value.isdigit() or not value.isascii():
-        raise ValueError(f"mock_esm(account_id=...) must be a string of exactly 12 digits, "
+        raise ValueError(f"{source} must be a string of exactly 12 digits, "
                          f"such as '123456789012'; got {value!r}")
     return value
 
