@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import secrets
 from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Tuple
 from urllib.parse import unquote
@@ -62,12 +63,21 @@ def error_response(error: AwsError) -> Response:
     return Response(error.status, headers, body)
 
 
+def _finite(text: str) -> float:
+    # JSON has no NaN or Infinity; Python would accept them (or overflow 1e400 to inf) and the
+    # mapping would echo back a body no JSON parser reads.  Raw HTTP clients can send these.
+    value = float(text)
+    if math.isinf(value) or math.isnan(value):
+        raise ValueError(f"{text} is not a finite JSON number")
+    return value
+
+
 def _json_body(body: bytes) -> Dict[str, Any]:
     if not body:
         return {}
     try:
-        decoded = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+        decoded = json.loads(body, parse_float=_finite, parse_constant=_finite)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise InvalidRequestContentException(
             f"Could not parse request body into json: {exc}") from None
     if not isinstance(decoded, dict):

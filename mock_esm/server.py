@@ -10,7 +10,6 @@ signal handlers first, then the port, then requests until SIGINT or SIGTERM.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import signal
@@ -21,7 +20,6 @@ from types import FrameType
 from typing import IO, Any, Callable, Dict, Iterable, List, Optional
 from urllib.parse import quote, urlsplit
 
-import botocore.session
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.serving import (
     LISTEN_QUEUE,
@@ -41,7 +39,6 @@ from .errors import (
     ServiceException,
     UnknownOperationException,
 )
-from .shapes import BodyChecker
 
 CONTROL_PREFIX = "/_mock_esm/"
 DEFAULT_REGION = "us-east-1"
@@ -103,8 +100,6 @@ class EsmServer:
         self.account_id = account_id
         self.transition_seconds = transition_seconds
         self.registry = BackendRegistry() if registry is None else registry
-        service = botocore.session.get_session().get_service_model("lambda")
-        self._bodies = BodyChecker(service)
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         status, headers, body = self.respond(_Request(environ))
@@ -140,25 +135,10 @@ class EsmServer:
         method = request.method
         path = raw_path(request)
         body = request.get_data(cache=False)
-        self._check_body(method, path, body)
         query = {name: request.args.getlist(name) for name in request.args}
         backend = self.registry.get(self.account_id, region_of(request))
         call = routing.Call(backend, self.transition_seconds)
         return routing.handle(call, method, path, query, body)
-
-    def _check_body(self, method: str, path: str, body: bytes) -> None:
-        """Nested JSON types, which botocore checks for its users and other clients may not."""
-        if not body:
-            return
-        try:
-            decoded = json.loads(body)
-        except RecursionError:
-            raise InvalidRequestContentException(
-                "Could not parse request body into json: the body nests too deeply") from None
-        except ValueError:
-            return  # routing answers a body that is not JSON, in its own words
-        if isinstance(decoded, dict):
-            self._bodies.check(method, path, decoded)
 
     # -- control endpoints ----------------------------------------------------------------------
 
