@@ -30,6 +30,7 @@ from werkzeug.serving import (
 )
 from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response as WsgiResponse
+from werkzeug.wsgi import ClosingIterator
 
 from . import clock, routing
 from .backend import BackendRegistry
@@ -44,6 +45,7 @@ CONTROL_PREFIX = "/_mock_esm/"
 DEFAULT_REGION = "us-east-1"
 # Lambda's own ceiling for a synchronous request body; nothing the ESM operations take is larger.
 MAX_BODY_BYTES = 6 * 1024 * 1024
+DRAIN_SECONDS = 5.0
 
 # The region in a SigV4 credential scope: <key id>/<yyyymmdd>/<region>/<service>/aws4_request,
 # found in the Authorization header (or X-Amz-Credential of a presigned URL).
@@ -100,11 +102,31 @@ class EsmServer:
         self.account_id = account_id
         self.transition_seconds = transition_seconds
         self.registry = BackendRegistry() if registry is None else registry
+        self._idle = threading.Condition()
+        self._in_flight = 0
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        status, headers, body = self.respond(_Request(environ))
-        response = _Response(body, status=status, headers=headers)
-        return response(environ, start_response)
+        with self._idle:
+            self._in_flight += 1
+        try:
+            status, headers, body = self.respond(_Request(environ))
+            response = _Response(body, status=status, headers=headers)
+            # Counted until werkzeug has written the body and closes the iterable.
+            return ClosingIterator(response(environ, start_response), self._finished)
+        except BaseException:
+            self._finished()
+            raise
+
+    def _finished(self) -> None:
+        with self._idle:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle.notify_all()
+
+    def drain(self, timeout: float) -> bool:
+        """Wait (bounded) for requests being served to finish; False if some still are."""
+        with self._idle:
+            return self._idle.wait_for(lambda: not self._in_flight, timeout)
 
     def respond(self, request: Request) -> routing.Response:
         """Any request to a response; an unexpected failure is logged and answered as AWS would."""
@@ -238,6 +260,10 @@ def run(*, host: str, port: int, account_id: str, transition_seconds: float,
                   f"(account {account_id}, transition_seconds {transition_seconds:g}); "
                   f"stop with Ctrl-C or SIGTERM", file=out, flush=True)
             server.serve_forever(poll_interval=0.1)
+        # The port is closed now; let requests already being served finish, within reason.
+        if not app.drain(DRAIN_SECONDS):
+            print(f"mock-esm: requests still running after {DRAIN_SECONDS:g} s were cut off",
+                  file=err)
         print("mock-esm: stopped", file=err, flush=True)
         return 0
     finally:

@@ -194,6 +194,17 @@ def test_control_reset_forgets_every_mapping(fresh):
         client.get_event_source_mapping(UUID=created["UUID"])
 
 
+def test_tag_operations_on_mapping_arns_reach_routing(fresh):
+    pytest.importorskip("mock_esm.tagging", reason="tag operations arrive with mock_esm.tagging")
+    client = _client(fresh)
+    mapping = client.create_event_source_mapping(EventSourceArn=QUEUE, FunctionName="worker",
+                                                 Tags={"team": "a"})
+    arn = mapping["EventSourceMappingArn"]
+    client.tag_resource(Resource=arn, Tags={"cost": "1"})
+    client.untag_resource(Resource=arn, TagKeys=["team"])
+    assert client.list_tags(Resource=arn)["Tags"] == {"cost": "1"}
+
+
 _QUEUE_BODY = b'"FunctionName": "f", "EventSourceArn": "' + QUEUE.encode() + b'"'
 _STREAM_BODY = b'"FunctionName": "f", "EventSourceArn": "' + STREAM.encode() + b'"'
 

@@ -9,7 +9,7 @@ import sys
 from typing import Any, Dict, List
 
 import pytest
-from werkzeug.test import Client
+from werkzeug.test import Client, EnvironBuilder
 
 import mock_esm
 from mock_esm import __main__ as cli
@@ -64,6 +64,16 @@ def test_an_empty_204_carries_no_content_type(client):
     response = client.post("/_mock_esm/settle")
     assert (response.status_code, response.get_data()) == (204, b"")
     assert "content-type" not in response.headers
+
+
+def test_shutdown_drain_waits_until_a_response_is_written():
+    app = server.EsmServer(account_id="123456789012", transition_seconds=0)
+    assert app.drain(0) is True
+    body = app(EnvironBuilder(path="/_mock_esm/mappings").get_environ(), lambda *args: None)
+    assert app.drain(0) is False  # werkzeug has not written and closed the body yet
+    assert b"".join(body) == b"[]"
+    body.close()
+    assert app.drain(0) is True
 
 
 # -- the command line ---------------------------------------------------------------------------
