@@ -11,6 +11,7 @@ signal handlers first, then the port, then requests until SIGINT or SIGTERM.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import signal
 import socket
@@ -21,13 +22,7 @@ from typing import IO, Any, Callable, Dict, Iterable, List, Optional
 from urllib.parse import quote, urlsplit
 
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
-from werkzeug.serving import (
-    LISTEN_QUEUE,
-    BaseWSGIServer,
-    get_sockaddr,
-    make_server,
-    select_address_family,
-)
+from werkzeug.serving import BaseWSGIServer, get_sockaddr, make_server, select_address_family
 from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response as WsgiResponse
 from werkzeug.wsgi import ClosingIterator
@@ -221,9 +216,10 @@ def bind(host: str, port: int) -> socket.socket:
     family = select_address_family(host, port)
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if os.name != "nt":  # on Windows it would let two servers share the port
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(get_sockaddr(host, port, family))
-        sock.listen(LISTEN_QUEUE)
+        sock.listen(BaseWSGIServer.request_queue_size)
     except BaseException:
         sock.close()
         raise
