@@ -337,6 +337,15 @@ def test_taken_port_is_one_clear_line_and_a_failure_status(capsys):
     assert captured.out == ""
 
 
+@pytest.mark.skipif(shutil.which("mock-esm") is None,
+                    reason="the console script appears when the package is (re)installed")
+def test_installed_console_script_runs_serve():
+    result = subprocess.run(["mock-esm", "serve", "--account-id", "12345"], env=server_env(),
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    assert "--account-id must be a string of exactly 12 digits" in result.stderr
+
+
 def test_console_script_is_declared_for_main():
     import configparser
 

@@ -9,6 +9,8 @@ import sys
 from typing import Any, Dict, List
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from werkzeug.test import Client, EnvironBuilder
 
 import mock_esm
@@ -155,3 +157,31 @@ def test_without_werkzeug_serve_exits_2_naming_the_extra(monkeypatch, capsys):
         "mock-esm serve needs werkzeug, which comes with the 'server' extra: "
         "pip install 'mock_esm[server]'"]
     assert status == 2
+
+
+# -- raw input never breaks the server ------------------------------------------------------------
+
+# Any JSON at all: scalars (NaN and infinities included), nested up to a few levels, few members.
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner,
+                                                                max_size=4),
+    max_leaves=12)
+_MEMBERS = st.sampled_from(["FunctionName", "EventSourceArn", "BatchSize", "Enabled",
+                            "StartingPosition", "FilterCriteria", "Topics", "Queues",
+                            "SelfManagedEventSource", "DestinationConfig", "ScalingConfig",
+                            "SourceAccessConfigurations", "Tags", "MetricsConfig"])
+_BODIES = st.dictionaries(_MEMBERS, _JSON, max_size=5).map(
+    lambda body: {"FunctionName": "f", "EventSourceArn": QUEUE, **body})
+
+
+@settings(max_examples=60, deadline=None,  # ~2 s; each example is three in-process calls
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=_BODIES, raw_query=st.text(max_size=40))
+def test_no_raw_request_is_a_server_error(client, body, raw_query):
+    created = client.post(PATH, data=json.dumps(body))
+    updated = client.put(PATH + "/some-uuid", data=json.dumps(body))
+    listed = client.get(PATH, query_string=raw_query)
+    for response in (created, updated, listed):
+        assert response.status_code < 500, response.get_data(as_text=True)
+        assert isinstance(response.get_json(), dict)
