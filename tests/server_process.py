@@ -59,6 +59,19 @@ class ServerProcess:
         self.stop()
         raise AssertionError(f"server did not listen within {STARTUP_LIMIT_SECONDS} s")
 
+    @classmethod
+    def started(cls, directory: Path, *args: str) -> ServerProcess:
+        """A listening server; a port taken between choosing and binding it is chosen again."""
+        for _ in range(3):
+            server = cls(directory, *args)
+            try:
+                server.wait_until_listening()
+                return server
+            except AssertionError:
+                if "cannot listen" not in server.stderr():
+                    raise
+        raise AssertionError("three free ports in a row were taken before the server bound one")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.kill()

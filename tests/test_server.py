@@ -31,10 +31,9 @@ PATH = "/2015-03-31/event-source-mappings"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     # An hour per transition: states stay pending until a test settles them.
-    process = ServerProcess(tmp_path_factory.mktemp("server"), "--account-id", ACCOUNT,
-                            "--transition-seconds", "3600")
+    process = ServerProcess.started(tmp_path_factory.mktemp("server"), "--account-id", ACCOUNT,
+                                    "--transition-seconds", "3600")
     try:
-        process.wait_until_listening()
         yield process
     finally:
         process.stop()
@@ -309,9 +308,8 @@ def test_aws_cli_lists_mappings_from_the_server(fresh, tmp_path):
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_signal_stops_the_server_with_exit_status_0(tmp_path, signum):
-    process = ServerProcess(tmp_path)
+    process = ServerProcess.started(tmp_path)
     try:
-        process.wait_until_listening()
         assert _raw(process, "POST", "/_mock_esm/settle")[0] == 204
         process.process.send_signal(signum)
         assert process.process.wait(timeout=20) == 0
