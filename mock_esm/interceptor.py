@@ -23,7 +23,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.handlers import BUILTIN_HANDLERS, REGISTER_FIRST
 from botocore.model import OperationModel
 
-from . import routing
+from . import faults, routing
 from .runtime import RUNTIME
 
 ESM_OPERATIONS = frozenset({
@@ -139,6 +139,20 @@ def operation_model(name: str) -> OperationModel:
         model = service.operation_model(name)
         _operation_models[name] = model
     return model
+
+
+def declared_errors(operation: str) -> Dict[str, faults.Injection]:
+    """The errors an ESM operation's model declares, ready to inject (default messages)."""
+    declared: Dict[str, faults.Injection] = {}
+    for shape in operation_model(operation).error_shapes:
+        error = shape.metadata.get("error", {})
+        code = error.get("code", shape.name)
+        key = "Message" if "Message" in shape.members else "message"
+        message = faults.DEFAULT_MESSAGES.get(code) or faults.first_sentence(
+            shape.documentation or code)
+        declared[code] = faults.Injection(code, int(error.get("httpStatusCode", 400)), key,
+                                          message)
+    return declared
 
 
 _attached: weakref.WeakSet[Any] = weakref.WeakSet()

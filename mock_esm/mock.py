@@ -17,6 +17,7 @@ import threading
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, TypeVar, overload
 
 from . import clock, delivery, interceptor
+from .faults import FAULTS
 from .runtime import DEFAULT_TRANSITION_SECONDS, RUNTIME
 
 if TYPE_CHECKING:
@@ -119,6 +120,7 @@ class _Activations:
         RUNTIME.transition_seconds = DEFAULT_TRANSITION_SECONDS
         RUNTIME.registry.reset()
         delivery.DELIVERY.reset()
+        FAULTS.clear()
         for name in self.credentials_set:
             os.environ.pop(name, None)
         self.credentials_set = []
@@ -265,9 +267,11 @@ class EsmMock:
         RUNTIME.registry.settle()
 
     def reset(self) -> None:
-        """Forget every mapping, registered function and queued message, in every account."""
+        """Forget every mapping, registered function and queued message, in every account,
+        and every pending injection."""
         RUNTIME.registry.reset()
         delivery.DELIVERY.reset()
+        FAULTS.clear()
 
     def mappings(self, account_id: Optional[str] = None,
                  region: Optional[str] = None) -> List[Dict[str, Any]]:
@@ -304,6 +308,34 @@ class EsmMock:
     def poll(self, uuid: Optional[str] = None) -> delivery.PollReport:
         """Deliver every ready batch of every enabled mapping (or of one) now; what happened."""
         return delivery.DELIVERY.poll(RUNTIME.registry, uuid)
+
+    # -- fault injection -----------------------------------------------------------------------
+
+    def inject_error(self, operation: str, code: str, message: Optional[str] = None,
+                     times: int = 1) -> None:
+        """Make the next ``times`` calls of ``operation`` fail with ``code`` exactly as AWS would.
+
+        For users' resilience tests; the answer skips botocore's retries (see README).
+        """
+        if operation not in interceptor.ESM_OPERATIONS:
+            raise ValueError(
+                f"inject_error(operation=...) must be one of "
+                f"{', '.join(sorted(interceptor.ESM_OPERATIONS))}; got {operation!r}")
+        declared = interceptor.declared_errors(operation)
+        if code not in declared:
+            raise ValueError(
+                f"inject_error(code=...) must be an error that {operation} declares: "
+                f"{', '.join(sorted(declared))}; got {code!r}")
+        if message is not None and (not isinstance(message, str) or not message):
+            raise ValueError(f"inject_error(message=...) must be a non-empty string or None "
+                             f"(None uses AWS's message for {code}); got {message!r}")
+        if isinstance(times, bool) or not isinstance(times, int) or times < 1:
+            raise ValueError(f"inject_error(times=...) must be a whole number >= 1; "
+                             f"got {times!r}")
+        injection = declared[code]
+        if message is not None:
+            injection = injection._replace(message=message)
+        FAULTS.add(operation, injection, times)
 
 
 @overload

@@ -22,6 +22,7 @@ from .errors import (
     UnknownOperationException,
     validation_error,
 )
+from .faults import FAULTS
 from .mapping import EventSourceMapping
 
 ESM_PREFIX = "/2015-03-31/event-source-mappings"
@@ -174,9 +175,28 @@ def split_path(path: str) -> Optional[Tuple[str, Optional[str]]]:
     return "item", unquote(segment)
 
 
+_OPERATION_NAMES = {
+    ("collection", "POST"): "CreateEventSourceMapping",
+    ("collection", "GET"): "ListEventSourceMappings",
+    ("item", "GET"): "GetEventSourceMapping",
+    ("item", "PUT"): "UpdateEventSourceMapping",
+    ("item", "DELETE"): "DeleteEventSourceMapping",
+}
+
+
+def operation_name(method: str, path: str) -> Optional[str]:
+    """The ESM operation a request calls, or None when no operation is routed for it."""
+    route = split_path(path) if is_esm_path(path) else None
+    return None if route is None else _OPERATION_NAMES.get((route[0], method))
+
+
 def handle(call: Call, method: str, path: str, query: Mapping[str, Any], body: bytes) -> Response:
     """Serve one event-source-mapping request; AWS errors come back as error responses."""
     try:
+        if FAULTS.pending:
+            injected = FAULTS.take(operation_name(method, path))
+            if injected is not None:
+                raise injected
         route = split_path(path) if is_esm_path(path) else None
         if route is None:
             raise UnknownOperationException(f"No operation is routed for {method} {path}")

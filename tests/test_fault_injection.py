@@ -1,0 +1,242 @@
+"""esm.inject_error: failures on purpose, exactly as AWS sends them, for resilience tests."""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+import boto3
+import botocore.session
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from mock_esm import mock_esm
+from mock_esm.faults import FAULTS
+
+from .conftest import QUEUE_ARN
+
+OPERATIONS = ("CreateEventSourceMapping", "GetEventSourceMapping", "UpdateEventSourceMapping",
+              "DeleteEventSourceMapping", "ListEventSourceMappings")
+RETRYING = Config(retries={"max_attempts": 10, "mode": "standard"})
+LAMBDA_MODEL = botocore.session.get_session().get_service_model("lambda")
+
+
+def _client(config: Config = RETRYING):
+    return boto3.client("lambda", region_name="us-east-1", config=config)
+
+
+def _error(call, *args, **kwargs) -> dict:
+    with pytest.raises(ClientError) as info:
+        call(*args, **kwargs)
+    return info.value.response
+
+
+def _call(client, operation: str, uuid: str) -> None:
+    """One call of ``operation`` that succeeds unless something is injected."""
+    if operation == "CreateEventSourceMapping":
+        client.create_event_source_mapping(EventSourceArn=QUEUE_ARN + "-other", FunctionName="g")
+    elif operation == "GetEventSourceMapping":
+        client.get_event_source_mapping(UUID=uuid)
+    elif operation == "UpdateEventSourceMapping":
+        client.update_event_source_mapping(UUID=uuid, BatchSize=5)
+    elif operation == "DeleteEventSourceMapping":
+        client.delete_event_source_mapping(UUID=uuid)
+    else:
+        client.list_event_source_mappings()
+
+
+def test_injected_throttle_reaches_caller_on_first_attempt_despite_retry_config():
+    with mock_esm(transition_seconds=0) as esm:
+        client = _client()
+        uuid = client.create_event_source_mapping(EventSourceArn=QUEUE_ARN,
+                                                  FunctionName="f")["UUID"]
+        esm.inject_error("UpdateEventSourceMapping", "TooManyRequestsException", times=2)
+        # Had botocore retried, the first call would have used up both injections and passed.
+        for _ in range(2):
+            response = _error(client.update_event_source_mapping, UUID=uuid, BatchSize=7)
+            assert response["Error"] == {"Code": "TooManyRequestsException",
+                                         "Message": "Rate exceeded"}
+            assert response["ResponseMetadata"]["HTTPStatusCode"] == 429
+            assert response["ResponseMetadata"]["HTTPHeaders"]["retry-after"] == "1"
+            assert response["Reason"] == "CallerRateLimitExceeded"
+            assert response["Type"] == "User"
+            assert response["message"] == "Rate exceeded"
+        assert client.get_event_source_mapping(UUID=uuid)["BatchSize"] == 10
+        assert client.update_event_source_mapping(UUID=uuid, BatchSize=7)["BatchSize"] == 7
+
+
+def test_injected_service_exception_is_a_500_with_service_type():
+    with mock_esm() as esm:
+        esm.inject_error("ListEventSourceMappings", "ServiceException")
+        response = _error(_client().list_event_source_mappings)
+        assert response["ResponseMetadata"]["HTTPStatusCode"] == 500
+        assert response["Error"]["Code"] == "ServiceException"
+        assert response["Type"] == "Service"
+        assert response["Message"] == "The Lambda service encountered an internal error."
+
+
+def test_injected_failure_changes_nothing():
+    with mock_esm(transition_seconds=0) as esm:
+        client = _client()
+        uuid = client.create_event_source_mapping(EventSourceArn=QUEUE_ARN,
+                                                  FunctionName="f")["UUID"]
+        before = esm.mappings()
+        esm.inject_error("DeleteEventSourceMapping", "ResourceInUseException")
+        esm.inject_error("UpdateEventSourceMapping", "ServiceException")
+        esm.inject_error("CreateEventSourceMapping", "TooManyRequestsException")
+        response = _error(client.delete_event_source_mapping, UUID=uuid)
+        assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
+        assert response["Message"] == ("The operation conflicts with the resource's "
+                                       "availability.")
+        _error(client.update_event_source_mapping, UUID=uuid, Enabled=False)
+        _error(client.create_event_source_mapping, EventSourceArn=QUEUE_ARN + "2",
+               FunctionName="f")
+        assert esm.mappings() == before
+        assert client.get_event_source_mapping(UUID=uuid)["State"] == "Enabled"
+
+
+def test_other_operations_are_not_affected_and_the_injection_waits():
+    with mock_esm(transition_seconds=0) as esm:
+        client = _client()
+        uuid = client.create_event_source_mapping(EventSourceArn=QUEUE_ARN,
+                                                  FunctionName="f")["UUID"]
+        esm.inject_error("DeleteEventSourceMapping", "ServiceException")
+        for operation in OPERATIONS:
+            if operation != "DeleteEventSourceMapping":
+                _call(client, operation, uuid)
+        assert _error(client.delete_event_source_mapping,
+                      UUID=uuid)["Error"]["Code"] == "ServiceException"
+        assert client.delete_event_source_mapping(UUID=uuid)["State"] == "Deleting"
+
+
+def test_injections_are_consumed_in_order_then_calls_succeed():
+    with mock_esm(transition_seconds=0) as esm:
+        client = _client()
+        uuid = client.create_event_source_mapping(EventSourceArn=QUEUE_ARN,
+                                                  FunctionName="f")["UUID"]
+        esm.inject_error("GetEventSourceMapping", "ResourceNotFoundException")
+        esm.inject_error("GetEventSourceMapping", "TooManyRequestsException", "slow down",
+                         times=2)
+        esm.inject_error("GetEventSourceMapping", "ServiceException")
+        seen = [_error(client.get_event_source_mapping, UUID=uuid)["Error"] for _ in range(4)]
+        assert seen == [
+            {"Code": "ResourceNotFoundException",
+             "Message": "The resource you requested does not exist."},
+            {"Code": "TooManyRequestsException", "Message": "slow down"},
+            {"Code": "TooManyRequestsException", "Message": "slow down"},
+            {"Code": "ServiceException",
+             "Message": "The Lambda service encountered an internal error."},
+        ]
+        assert client.get_event_source_mapping(UUID=uuid)["UUID"] == uuid
+
+
+def test_reset_and_outermost_stop_clear_pending_injections():
+    with mock_esm() as esm:
+        esm.inject_error("ListEventSourceMappings", "ServiceException", times=3)
+        esm.reset()
+        assert _client().list_event_source_mappings()["EventSourceMappings"] == []
+        esm.inject_error("ListEventSourceMappings", "ServiceException", times=3)
+    with mock_esm():
+        assert _client().list_event_source_mappings()["EventSourceMappings"] == []
+
+
+def _declared():
+    for operation in OPERATIONS:
+        for shape in LAMBDA_MODEL.operation_model(operation).error_shapes:
+            yield operation, shape
+
+
+@pytest.mark.parametrize(("operation", "shape"), list(_declared()),
+                         ids=lambda value: getattr(value, "name", value))
+def test_every_declared_error_is_rendered_as_its_model_says(operation, shape):
+    with mock_esm(transition_seconds=0) as esm:
+        client = _client()
+        uuid = client.create_event_source_mapping(EventSourceArn=QUEUE_ARN,
+                                                  FunctionName="f")["UUID"]
+        esm.inject_error(operation, shape.name)
+        with pytest.raises(ClientError) as info:
+            _call(client, operation, uuid)
+        response = info.value.response
+        assert type(info.value).__name__ == shape.name  # client.exceptions.<Code> catches it
+        assert response["Error"]["Code"] == shape.name
+        assert response["ResponseMetadata"]["HTTPStatusCode"] == (
+            shape.metadata["error"]["httpStatusCode"])
+        key = "Message" if "Message" in shape.members else "message"
+        assert response[key] == response["Error"]["Message"]
+        assert response[key].strip()
+
+
+def test_unknown_operation_is_refused_listing_the_five():
+    with mock_esm() as esm, pytest.raises(ValueError) as info:
+        esm.inject_error("CreateFunction", "ServiceException")
+    assert str(info.value) == (
+        "inject_error(operation=...) must be one of CreateEventSourceMapping, "
+        "DeleteEventSourceMapping, GetEventSourceMapping, ListEventSourceMappings, "
+        "UpdateEventSourceMapping; got 'CreateFunction'")
+
+
+def test_code_the_operation_does_not_declare_is_refused_listing_declared_codes():
+    with mock_esm() as esm, pytest.raises(ValueError) as info:
+        esm.inject_error("GetEventSourceMapping", "ResourceInUseException")
+    assert str(info.value) == (
+        "inject_error(code=...) must be an error that GetEventSourceMapping declares: "
+        "InvalidParameterValueException, ResourceNotFoundException, ServiceException, "
+        "TooManyRequestsException; got 'ResourceInUseException'")
+
+
+@pytest.mark.parametrize(("kwargs", "text"), [
+    ({"times": 0}, "inject_error(times=...) must be a whole number >= 1; got 0"),
+    ({"times": True}, "inject_error(times=...) must be a whole number >= 1; got True"),
+    ({"times": 1.5}, "inject_error(times=...) must be a whole number >= 1; got 1.5"),
+    ({"message": ""}, "inject_error(message=...) must be a non-empty string or None (None "
+                      "uses AWS's message for ServiceException); got ''"),
+])
+def test_bad_times_or_message_is_refused(kwargs, text):
+    with mock_esm() as esm:
+        with pytest.raises(ValueError) as info:
+            esm.inject_error("ListEventSourceMappings", "ServiceException", **kwargs)
+        assert str(info.value) == text
+        assert _client().list_event_source_mappings()["EventSourceMappings"] == []
+
+
+def test_injections_are_served_exactly_once_across_threads():
+    with mock_esm() as esm:
+        esm.inject_error("ListEventSourceMappings", "TooManyRequestsException", times=40)
+        failures = []
+        barrier = threading.Barrier(8)
+
+        def work() -> None:
+            client = _client()
+            barrier.wait()
+            for _ in range(10):
+                try:
+                    client.list_event_source_mappings()
+                except ClientError as error:
+                    failures.append(error.response["Error"]["Code"])
+
+        threads = [threading.Thread(target=work) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == ["TooManyRequestsException"] * 40
+
+
+def test_the_request_path_does_not_touch_the_queue_while_nothing_is_pending(monkeypatch):
+    def refuse(operation):
+        raise AssertionError("the fault queue was consulted with nothing pending")
+
+    monkeypatch.setattr(FAULTS, "take", refuse)
+    with mock_esm():
+        assert _client().list_event_source_mappings()["EventSourceMappings"] == []
+
+
+def test_readme_fault_injection_example_runs():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("## Fault injection", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
+    assert blocks, "README's Fault injection section has no python example"
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})
