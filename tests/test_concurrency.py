@@ -1,0 +1,236 @@
+"""Many threads through boto3 at once: nothing lost, duplicated, torn or unmodelled."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import Counter
+from typing import Any, Callable, Dict, List, Set
+
+import boto3
+import botocore.session
+from botocore.exceptions import ClientError
+
+from mock_esm import mock_esm
+
+# Bounds: 16 threads x 300 operations is the load the issue names (~5,500 boto3 calls with the
+# list pages, ~1 ms each); the shared-client variant runs a third of it to keep the suite fast.
+THREADS = 16
+OPERATIONS_PER_THREAD = 300
+SHARED_CLIENT_OPERATIONS = 100
+SHARED_MAPPINGS = 8
+FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:{}"
+QUEUE = "arn:aws:sqs:us-east-1:123456789012:{}"
+
+_MODEL = botocore.session.get_session().get_service_model("lambda")
+MODELLED = {name: {shape.name for shape in _MODEL.operation_model(name).error_shapes}
+            for name in _MODEL.operation_names if "EventSourceMapping" in name}
+
+
+def _client() -> Any:
+    return boto3.client("lambda", region_name="us-east-1")
+
+
+def _run(count: int, work: Callable[[int], None]) -> None:
+    """Run ``work(i)`` in ``count`` threads released together; re-raise the first failure."""
+    barrier = threading.Barrier(count)
+    failures: List[BaseException] = []
+
+    def target(index: int) -> None:
+        try:
+            barrier.wait()
+            work(index)
+        except BaseException as exc:  # handed to the main thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+
+
+def _list_all(client: Any, page_size: int = 100, **filters: Any) -> List[Dict[str, Any]]:
+    """Every page of a listing, checking each page on the way."""
+    seen: List[Dict[str, Any]] = []
+    marker = None
+    while True:
+        kwargs = dict(filters, MaxItems=page_size)
+        if marker:
+            kwargs["Marker"] = marker
+        page = client.list_event_source_mappings(**kwargs)
+        mappings = page["EventSourceMappings"]
+        assert len(mappings) <= page_size
+        for mapping in mappings:
+            assert mapping["UUID"] == mapping["EventSourceMappingArn"].rsplit(":", 1)[-1]
+            if "FunctionName" in filters:
+                assert mapping["FunctionArn"] == FUNCTION_ARN.format(filters["FunctionName"])
+        seen.extend(mappings)
+        marker = page.get("NextMarker")
+        if not marker:
+            return seen
+
+
+def _mixed_workload(esm: Any, client_for: Callable[[int], Any], operations: int) -> None:
+    setup = _client()
+    shared = [setup.create_event_source_mapping(
+        EventSourceArn=QUEUE.format(f"shared-{i}"), FunctionName="shared")["UUID"]
+        for i in range(SHARED_MAPPINGS)]
+    alive: Dict[int, Set[str]] = {}
+    created: Dict[int, List[str]] = {}
+    errors: Counter = Counter()
+    errors_lock = threading.Lock()
+
+    def work(index: int) -> None:
+        client = client_for(index)  # one client per thread, or one shared by all
+        rng = random.Random(index)  # reproducible per thread
+        mine: Set[str] = set()
+        made: List[str] = []
+        function = f"worker-{index}"
+        for step in range(operations):
+            roll = rng.random()
+            operation = ""
+            try:
+                if roll < 0.2 or not mine:
+                    operation = "CreateEventSourceMapping"
+                    uuid = client.create_event_source_mapping(
+                        EventSourceArn=QUEUE.format(f"q-{index}-{step}"),
+                        FunctionName=function, BatchSize=rng.randint(1, 10))["UUID"]
+                    mine.add(uuid)
+                    made.append(uuid)
+                elif roll < 0.35:
+                    operation = "DeleteEventSourceMapping"
+                    uuid = rng.choice(sorted(mine))
+                    assert client.delete_event_source_mapping(UUID=uuid)["UUID"] == uuid
+                    mine.discard(uuid)
+                elif roll < 0.52:
+                    operation = "UpdateEventSourceMapping"
+                    uuid = rng.choice(sorted(mine))
+                    size = rng.randint(1, 10)
+                    updated = client.update_event_source_mapping(UUID=uuid, BatchSize=size)
+                    assert (updated["UUID"], updated["BatchSize"]) == (uuid, size)
+                elif roll < 0.7:
+                    operation = "UpdateEventSourceMapping"
+                    client.update_event_source_mapping(UUID=rng.choice(shared),
+                                                       BatchSize=rng.randint(1, 10))
+                elif roll < 0.85:
+                    operation = "GetEventSourceMapping"
+                    uuid = rng.choice(shared + sorted(mine))
+                    assert client.get_event_source_mapping(UUID=uuid)["UUID"] == uuid
+                elif roll < 0.97:
+                    operation = "ListEventSourceMappings"
+                    listed = [m["UUID"] for m in _list_all(client, 10, FunctionName=function)]
+                    # Only this thread touches its function's mappings: the listing is exact.
+                    assert sorted(listed) == sorted(mine)
+                else:
+                    operation = "ListEventSourceMappings"
+                    listed = [m["UUID"] for m in _list_all(client)]
+                    assert len(listed) == len(set(listed)), "a mapping was listed twice"
+                    assert set(shared) <= set(listed)
+                    assert mine <= set(listed)
+            except ClientError as error:
+                code = error.response["Error"]["Code"]
+                assert code in MODELLED[operation], (operation, code)
+                assert 0.52 <= roll < 0.7, "only the shared mappings are contended"
+                assert error.response["Error"]["Message"]
+                with errors_lock:
+                    errors[(operation, code)] += 1
+        alive[index] = mine
+        created[index] = made
+
+    _run(THREADS, work)
+
+    every_created = [uuid for made in created.values() for uuid in made] + shared
+    assert len(every_created) == len(set(every_created)), "a UUID was handed out twice"
+    expected = set(shared).union(*alive.values())
+    remaining = [m["UUID"] for m in esm.mappings()]
+    assert len(remaining) == len(set(remaining))
+    assert set(remaining) == expected
+    assert sorted(m["UUID"] for m in _list_all(setup)) == sorted(expected)
+    # Own mappings never fail (asserted above).  A shared mapping can answer
+    # ResourceInUseException to an update that read the clock just before another thread's
+    # update began: AWS's answer to the same race.
+    assert set(errors) <= {("UpdateEventSourceMapping", "ResourceInUseException")}
+
+
+def test_sixteen_threads_with_their_own_clients_lose_and_duplicate_nothing():
+    with mock_esm(transition_seconds=0) as esm:
+        clients = [_client() for _ in range(THREADS)]
+        _mixed_workload(esm, lambda index: clients[index], OPERATIONS_PER_THREAD)
+
+
+def test_sixteen_threads_sharing_one_client_lose_and_duplicate_nothing():
+    with mock_esm(transition_seconds=0) as esm:
+        shared = _client()
+        _mixed_workload(esm, lambda index: shared, SHARED_CLIENT_OPERATIONS)
+
+
+def test_concurrent_duplicate_creates_exactly_one_wins():
+    with mock_esm(transition_seconds=0) as esm:
+        clients = [_client() for _ in range(THREADS)]
+        for round_number in range(5):
+            outcomes: List[str] = []
+            source = QUEUE.format(f"contended-{round_number}")
+
+            def create(index: int, source: str = source, outcomes: List[str] = outcomes) -> None:
+                try:
+                    clients[index].create_event_source_mapping(EventSourceArn=source,
+                                                               FunctionName="f")
+                    outcomes.append("created")
+                except ClientError as error:
+                    outcomes.append(error.response["Error"]["Code"])
+
+            _run(THREADS, create)
+            assert sorted(outcomes) == ["ResourceConflictException"] * (THREADS - 1) + [
+                "created"]
+            assert len(esm.mappings()) == round_number + 1
+
+
+def test_concurrent_updates_of_one_mapping_exactly_one_is_accepted():
+    # A long transition keeps the winner's Updating state in force for the whole race.
+    with mock_esm(transition_seconds=600) as esm:
+        clients = [_client() for _ in range(THREADS)]
+        uuid = clients[0].create_event_source_mapping(EventSourceArn=QUEUE.format("hot"),
+                                                      FunctionName="f")["UUID"]
+        for round_number in range(3):
+            esm.settle()
+            accepted: List[int] = []
+            refused: List[str] = []
+
+            def update(index: int, accepted: List[int] = accepted,
+                       refused: List[str] = refused) -> None:
+                try:
+                    clients[index].update_event_source_mapping(UUID=uuid, BatchSize=index + 1)
+                    accepted.append(index + 1)
+                except ClientError as error:
+                    refused.append(error.response["Error"]["Code"])
+
+            _run(THREADS, update)
+            assert len(accepted) == 1, (round_number, accepted)
+            assert refused == ["ResourceInUseException"] * (THREADS - 1)
+            esm.settle()
+            [mapping] = esm.mappings()
+            assert mapping["BatchSize"] == accepted[0]
+            assert mapping["State"] == "Enabled"
+
+
+def test_concurrent_deletes_of_one_mapping_exactly_one_is_accepted():
+    with mock_esm(transition_seconds=600) as esm:
+        clients = [_client() for _ in range(THREADS)]
+        uuid = clients[0].create_event_source_mapping(EventSourceArn=QUEUE.format("gone"),
+                                                      FunctionName="f")["UUID"]
+        esm.settle()
+        outcomes: List[str] = []
+
+        def delete(index: int) -> None:
+            try:
+                outcomes.append(clients[index].delete_event_source_mapping(UUID=uuid)["State"])
+            except ClientError as error:
+                outcomes.append(error.response["Error"]["Code"])
+
+        _run(THREADS, delete)
+        assert sorted(outcomes) == ["Deleting"] + ["ResourceInUseException"] * (THREADS - 1)
+        esm.settle()
+        assert esm.mappings() == []
