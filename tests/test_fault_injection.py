@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 import threading
-from pathlib import Path
 
 import boto3
 import botocore.session
@@ -232,11 +230,3 @@ def test_the_request_path_does_not_touch_the_queue_while_nothing_is_pending(monk
     with mock_esm():
         assert _client().list_event_source_mappings()["EventSourceMappings"] == []
 
-
-def test_readme_fault_injection_example_runs():
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    section = readme.split("## Fault injection", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
-    assert blocks, "README's Fault injection section has no python example"
-    for block in blocks:
-        exec(compile(block, "README.md", "exec"), {})
