@@ -119,7 +119,7 @@ def _mixed_workload(esm: Any, client_for: Callable[[int], Any], operations: int)
                     operation = "GetEventSourceMapping"
                     uuid = rng.choice(shared + sorted(mine))
                     assert client.get_event_source_mapping(UUID=uuid)["UUID"] == uuid
-                elif roll < 0.97:
+                elif roll < 0.99:
                     operation = "ListEventSourceMappings"
                     listed = [m["UUID"] for m in _list_all(client, 10, FunctionName=function)]
                     # Only this thread touches its function's mappings: the listing is exact.
