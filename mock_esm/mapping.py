@@ -135,7 +135,8 @@ class EventSourceMapping:
 
     def json_bytes(self) -> bytes:
         """The API view as JSON, rendered once per version."""
-        if self._rendered_version != self.version:
+        version = self.version  # read first: a change made meanwhile must not be cached
+        if self._rendered_version != version:
             self._rendered = json.dumps(self.to_api(), separators=(",", ":")).encode()
-            self._rendered_version = self.version
+            self._rendered_version = version
         return self._rendered

@@ -205,10 +205,12 @@ def handle(call: Call, method: str, path: str, query: Mapping[str, Any], body: b
             collection = _COLLECTION.get(method)
             if collection is None:
                 raise UnknownOperationException(f"No operation is routed for {method} {path}")
-            return collection(call, query, body)
+            with call.backend.lock:  # render before another thread can change the mapping
+                return collection(call, query, body)
         item = _ITEM.get(method)
         if item is None:
             raise UnknownOperationException(f"No operation is routed for {method} {path}")
-        return item(call, uuid, query, body)
+        with call.backend.lock:  # render before another thread can change the mapping
+            return item(call, uuid, query, body)
     except AwsError as error:
         return error_response(error)
