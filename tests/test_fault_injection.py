@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 
 import boto3
@@ -230,3 +232,10 @@ def test_the_request_path_does_not_touch_the_queue_while_nothing_is_pending(monk
     with mock_esm():
         assert _client().list_event_source_mappings()["EventSourceMappings"] == []
 
+
+
+def test_the_fault_queue_and_routing_load_without_botocore():
+    # The server mode reuses routing and the queue; neither may drag botocore in.
+    code = ("import sys, mock_esm.faults, mock_esm.routing; "
+            "sys.exit('botocore' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
