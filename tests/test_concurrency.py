@@ -193,8 +193,10 @@ def test_concurrent_updates_of_one_mapping_exactly_one_is_accepted():
     # A long transition keeps the winner's Updating state in force for the whole race.
     with mock_esm(transition_seconds=600) as esm:
         clients = [_client() for _ in range(THREADS)]
+        # A batching window lets BatchSize go past SQS's 10 (index + 1 reaches 16).
         uuid = clients[0].create_event_source_mapping(EventSourceArn=QUEUE.format("hot"),
-                                                      FunctionName="f")["UUID"]
+                                                      FunctionName="f",
+                                                      MaximumBatchingWindowInSeconds=1)["UUID"]
         for round_number in range(3):
             esm.settle()
             accepted: List[int] = []
@@ -247,8 +249,9 @@ def test_each_update_answers_with_its_own_settings_under_contention():
     try:
         with mock_esm(transition_seconds=0):
             clients = [_client() for _ in range(8)]
-            uuid = clients[0].create_event_source_mapping(EventSourceArn=QUEUE.format("own"),
-                                                          FunctionName="f")["UUID"]
+            uuid = clients[0].create_event_source_mapping(
+                EventSourceArn=QUEUE.format("own"), FunctionName="f",
+                MaximumBatchingWindowInSeconds=1)["UUID"]  # lets BatchSize go past 10
             wrong: List[Any] = []
 
             def update(index: int) -> None:
