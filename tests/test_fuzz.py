@@ -301,6 +301,6 @@ def test_arbitrary_filter_criteria_get_a_valid_answer_or_a_modelled_4xx():
                             {"UUID": live[0], "FilterCriteria": criteria}, tally, before)
 
         fuzz()
-    # Refusals of bad patterns are not asserted: pattern validation is wired in by issue 8.
     assert tally.outcomes[("accepted", "CreateEventSourceMapping")] > 0, tally.outcomes
     assert tally.outcomes[("accepted", "UpdateEventSourceMapping")] > 0, tally.outcomes
+    assert tally.outcomes[("refused", "InvalidParameterValueException")] > 0, tally.outcomes
