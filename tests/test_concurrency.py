@@ -14,6 +14,8 @@ from botocore.exceptions import ClientError
 
 from mock_esm import mock_esm
 
+from .threads import run_together
+
 # Bounds: 16 threads x 300 operations is the load the issue names (~5,500 boto3 calls with the
 # list pages, ~1 ms each); the shared-client variant runs a third of it to keep the suite fast.
 THREADS = 16
@@ -30,27 +32,6 @@ MODELLED = {name: {shape.name for shape in _MODEL.operation_model(name).error_sh
 
 def _client() -> Any:
     return boto3.client("lambda", region_name="us-east-1")
-
-
-def _run(count: int, work: Callable[[int], None]) -> None:
-    """Run ``work(i)`` in ``count`` threads released together; re-raise the first failure."""
-    barrier = threading.Barrier(count)
-    failures: List[BaseException] = []
-
-    def target(index: int) -> None:
-        try:
-            barrier.wait()
-            work(index)
-        except BaseException as exc:  # handed to the main thread
-            failures.append(exc)
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise failures[0]
 
 
 def _list_all(client: Any, page_size: int = 100, **filters: Any) -> List[Dict[str, Any]]:
@@ -142,7 +123,7 @@ def _mixed_workload(esm: Any, client_for: Callable[[int], Any], operations: int)
         alive[index] = mine
         created[index] = made
 
-    _run(THREADS, work)
+    run_together(THREADS, work)
 
     every_created = [uuid for made in created.values() for uuid in made] + shared
     assert len(every_created) == len(set(every_created)), "a UUID was handed out twice"
@@ -183,7 +164,7 @@ def test_concurrent_duplicate_creates_exactly_one_wins():
                 except ClientError as error:
                     outcomes.append(error.response["Error"]["Code"])
 
-            _run(THREADS, create)
+            run_together(THREADS, create)
             assert sorted(outcomes) == ["ResourceConflictException"] * (THREADS - 1) + [
                 "created"]
             assert len(esm.mappings()) == round_number + 1
@@ -210,7 +191,7 @@ def test_concurrent_updates_of_one_mapping_exactly_one_is_accepted():
                 except ClientError as error:
                     refused.append(error.response["Error"]["Code"])
 
-            _run(THREADS, update)
+            run_together(THREADS, update)
             assert len(accepted) == 1, (round_number, accepted)
             assert refused == ["ResourceInUseException"] * (THREADS - 1)
             esm.settle()
@@ -233,7 +214,7 @@ def test_concurrent_deletes_of_one_mapping_exactly_one_is_accepted():
             except ClientError as error:
                 outcomes.append(error.response["Error"]["Code"])
 
-        _run(THREADS, delete)
+        run_together(THREADS, delete)
         assert sorted(outcomes) == ["Deleting"] + ["ResourceInUseException"] * (THREADS - 1)
         esm.settle()
         assert esm.mappings() == []
@@ -265,7 +246,7 @@ def test_each_update_answers_with_its_own_settings_under_contention():
                     except ClientError as error:
                         wrong.append((size, error.response["Error"]["Code"]))
 
-            _run(8, update)
+            run_together(8, update)
             assert wrong == []
     finally:
         sys.setswitchinterval(interval)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 
 import boto3
 import botocore.session
@@ -16,6 +15,7 @@ from mock_esm import mock_esm
 from mock_esm.faults import FAULTS
 
 from .conftest import QUEUE_ARN
+from .threads import run_together
 
 OPERATIONS = ("CreateEventSourceMapping", "GetEventSourceMapping", "UpdateEventSourceMapping",
               "DeleteEventSourceMapping", "ListEventSourceMappings")
@@ -25,6 +25,15 @@ LAMBDA_MODEL = botocore.session.get_session().get_service_model("lambda")
 
 def _client(config: Config = RETRYING):
     return boto3.client("lambda", region_name="us-east-1", config=config)
+
+
+@pytest.fixture
+def served():
+    """An active mock (transitions instant), a retrying client and one SQS mapping."""
+    with mock_esm(transition_seconds=0) as esm:
+        client = _client()
+        yield esm, client, client.create_event_source_mapping(EventSourceArn=QUEUE_ARN,
+                                                              FunctionName="f")["UUID"]
 
 
 def _error(call, *args, **kwargs) -> dict:
@@ -47,24 +56,21 @@ def _call(client, operation: str, uuid: str) -> None:
         client.list_event_source_mappings()
 
 
-def test_injected_throttle_reaches_caller_on_first_attempt_despite_retry_config():
-    with mock_esm(transition_seconds=0) as esm:
-        client = _client()
-        uuid = client.create_event_source_mapping(EventSourceArn=QUEUE_ARN,
-                                                  FunctionName="f")["UUID"]
-        esm.inject_error("UpdateEventSourceMapping", "TooManyRequestsException", times=2)
-        # Had botocore retried, the first call would have used up both injections and passed.
-        for _ in range(2):
-            response = _error(client.update_event_source_mapping, UUID=uuid, BatchSize=7)
-            assert response["Error"] == {"Code": "TooManyRequestsException",
-                                         "Message": "Rate exceeded"}
-            assert response["ResponseMetadata"]["HTTPStatusCode"] == 429
-            assert response["ResponseMetadata"]["HTTPHeaders"]["retry-after"] == "1"
-            assert response["Reason"] == "CallerRateLimitExceeded"
-            assert response["Type"] == "User"
-            assert response["message"] == "Rate exceeded"
-        assert client.get_event_source_mapping(UUID=uuid)["BatchSize"] == 10
-        assert client.update_event_source_mapping(UUID=uuid, BatchSize=7)["BatchSize"] == 7
+def test_injected_throttle_reaches_caller_on_first_attempt_despite_retry_config(served):
+    esm, client, uuid = served
+    esm.inject_error("UpdateEventSourceMapping", "TooManyRequestsException", times=2)
+    # Had botocore retried, the first call would have used up both injections and passed.
+    for _ in range(2):
+        response = _error(client.update_event_source_mapping, UUID=uuid, BatchSize=7)
+        assert response["Error"] == {"Code": "TooManyRequestsException",
+                                     "Message": "Rate exceeded"}
+        assert response["ResponseMetadata"]["HTTPStatusCode"] == 429
+        assert response["ResponseMetadata"]["HTTPHeaders"]["retry-after"] == "1"
+        assert response["Reason"] == "CallerRateLimitExceeded"
+        assert response["Type"] == "User"
+        assert response["message"] == "Rate exceeded"
+    assert client.get_event_source_mapping(UUID=uuid)["BatchSize"] == 10
+    assert client.update_event_source_mapping(UUID=uuid, BatchSize=7)["BatchSize"] == 7
 
 
 def test_injected_service_exception_is_a_500_with_service_type():
@@ -77,59 +83,50 @@ def test_injected_service_exception_is_a_500_with_service_type():
         assert response["Message"] == "The Lambda service encountered an internal error."
 
 
-def test_injected_failure_changes_nothing():
-    with mock_esm(transition_seconds=0) as esm:
-        client = _client()
-        uuid = client.create_event_source_mapping(EventSourceArn=QUEUE_ARN,
-                                                  FunctionName="f")["UUID"]
-        before = esm.mappings()
-        esm.inject_error("DeleteEventSourceMapping", "ResourceInUseException")
-        esm.inject_error("UpdateEventSourceMapping", "ServiceException")
-        esm.inject_error("CreateEventSourceMapping", "TooManyRequestsException")
-        response = _error(client.delete_event_source_mapping, UUID=uuid)
-        assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
-        assert response["Message"] == ("The operation conflicts with the resource's "
-                                       "availability.")
-        _error(client.update_event_source_mapping, UUID=uuid, Enabled=False)
-        _error(client.create_event_source_mapping, EventSourceArn=QUEUE_ARN + "2",
-               FunctionName="f")
-        assert esm.mappings() == before
-        assert client.get_event_source_mapping(UUID=uuid)["State"] == "Enabled"
+def test_injected_failure_changes_nothing(served):
+    esm, client, uuid = served
+    before = esm.mappings()
+    esm.inject_error("DeleteEventSourceMapping", "ResourceInUseException")
+    esm.inject_error("UpdateEventSourceMapping", "ServiceException")
+    esm.inject_error("CreateEventSourceMapping", "TooManyRequestsException")
+    response = _error(client.delete_event_source_mapping, UUID=uuid)
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert response["Message"] == ("The operation conflicts with the resource's "
+                                   "availability.")
+    _error(client.update_event_source_mapping, UUID=uuid, Enabled=False)
+    _error(client.create_event_source_mapping, EventSourceArn=QUEUE_ARN + "2",
+           FunctionName="f")
+    assert esm.mappings() == before
+    assert client.get_event_source_mapping(UUID=uuid)["State"] == "Enabled"
 
 
-def test_other_operations_are_not_affected_and_the_injection_waits():
-    with mock_esm(transition_seconds=0) as esm:
-        client = _client()
-        uuid = client.create_event_source_mapping(EventSourceArn=QUEUE_ARN,
-                                                  FunctionName="f")["UUID"]
-        esm.inject_error("DeleteEventSourceMapping", "ServiceException")
-        for operation in OPERATIONS:
-            if operation != "DeleteEventSourceMapping":
-                _call(client, operation, uuid)
-        assert _error(client.delete_event_source_mapping,
-                      UUID=uuid)["Error"]["Code"] == "ServiceException"
-        assert client.delete_event_source_mapping(UUID=uuid)["State"] == "Deleting"
+def test_other_operations_are_not_affected_and_the_injection_waits(served):
+    esm, client, uuid = served
+    esm.inject_error("DeleteEventSourceMapping", "ServiceException")
+    for operation in OPERATIONS:
+        if operation != "DeleteEventSourceMapping":
+            _call(client, operation, uuid)
+    assert _error(client.delete_event_source_mapping,
+                  UUID=uuid)["Error"]["Code"] == "ServiceException"
+    assert client.delete_event_source_mapping(UUID=uuid)["State"] == "Deleting"
 
 
-def test_injections_are_consumed_in_order_then_calls_succeed():
-    with mock_esm(transition_seconds=0) as esm:
-        client = _client()
-        uuid = client.create_event_source_mapping(EventSourceArn=QUEUE_ARN,
-                                                  FunctionName="f")["UUID"]
-        esm.inject_error("GetEventSourceMapping", "ResourceNotFoundException")
-        esm.inject_error("GetEventSourceMapping", "TooManyRequestsException", "slow down",
-                         times=2)
-        esm.inject_error("GetEventSourceMapping", "ServiceException")
-        seen = [_error(client.get_event_source_mapping, UUID=uuid)["Error"] for _ in range(4)]
-        assert seen == [
-            {"Code": "ResourceNotFoundException",
-             "Message": "The resource you requested does not exist."},
-            {"Code": "TooManyRequestsException", "Message": "slow down"},
-            {"Code": "TooManyRequestsException", "Message": "slow down"},
-            {"Code": "ServiceException",
-             "Message": "The Lambda service encountered an internal error."},
-        ]
-        assert client.get_event_source_mapping(UUID=uuid)["UUID"] == uuid
+def test_injections_are_consumed_in_order_then_calls_succeed(served):
+    esm, client, uuid = served
+    esm.inject_error("GetEventSourceMapping", "ResourceNotFoundException")
+    esm.inject_error("GetEventSourceMapping", "TooManyRequestsException", "slow down",
+                     times=2)
+    esm.inject_error("GetEventSourceMapping", "ServiceException")
+    seen = [_error(client.get_event_source_mapping, UUID=uuid)["Error"] for _ in range(4)]
+    assert seen == [
+        {"Code": "ResourceNotFoundException",
+         "Message": "The resource you requested does not exist."},
+        {"Code": "TooManyRequestsException", "Message": "slow down"},
+        {"Code": "TooManyRequestsException", "Message": "slow down"},
+        {"Code": "ServiceException",
+         "Message": "The Lambda service encountered an internal error."},
+    ]
+    assert client.get_event_source_mapping(UUID=uuid)["UUID"] == uuid
 
 
 def test_reset_and_outermost_stop_clear_pending_injections():
@@ -150,77 +147,61 @@ def _declared():
 
 @pytest.mark.parametrize(("operation", "shape"), list(_declared()),
                          ids=lambda value: getattr(value, "name", value))
-def test_every_declared_error_is_rendered_as_its_model_says(operation, shape):
-    with mock_esm(transition_seconds=0) as esm:
-        client = _client()
-        uuid = client.create_event_source_mapping(EventSourceArn=QUEUE_ARN,
-                                                  FunctionName="f")["UUID"]
-        esm.inject_error(operation, shape.name)
-        with pytest.raises(ClientError) as info:
-            _call(client, operation, uuid)
-        response = info.value.response
-        assert type(info.value).__name__ == shape.name  # client.exceptions.<Code> catches it
-        assert response["Error"]["Code"] == shape.name
-        assert response["ResponseMetadata"]["HTTPStatusCode"] == (
-            shape.metadata["error"]["httpStatusCode"])
-        key = "Message" if "Message" in shape.members else "message"
-        assert response[key] == response["Error"]["Message"]
-        assert response[key].strip()
+def test_every_declared_error_is_rendered_as_its_model_says(served, operation, shape):
+    esm, client, uuid = served
+    esm.inject_error(operation, shape.name)
+    with pytest.raises(ClientError) as info:
+        _call(client, operation, uuid)
+    response = info.value.response
+    assert type(info.value).__name__ == shape.name  # client.exceptions.<Code> catches it
+    assert response["Error"]["Code"] == shape.name
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == (
+        shape.metadata["error"]["httpStatusCode"])
+    key = "Message" if "Message" in shape.members else "message"
+    assert response[key] == response["Error"]["Message"]
+    assert response[key].strip()
 
 
-def test_unknown_operation_is_refused_listing_the_five():
-    with mock_esm() as esm, pytest.raises(ValueError) as info:
-        esm.inject_error("CreateFunction", "ServiceException")
-    assert str(info.value) == (
-        "inject_error(operation=...) must be one of CreateEventSourceMapping, "
-        "DeleteEventSourceMapping, GetEventSourceMapping, ListEventSourceMappings, "
-        "UpdateEventSourceMapping; got 'CreateFunction'")
+LIST = ("ListEventSourceMappings", "ServiceException")
 
 
-def test_code_the_operation_does_not_declare_is_refused_listing_declared_codes():
-    with mock_esm() as esm, pytest.raises(ValueError) as info:
-        esm.inject_error("GetEventSourceMapping", "ResourceInUseException")
-    assert str(info.value) == (
-        "inject_error(code=...) must be an error that GetEventSourceMapping declares: "
-        "InvalidParameterValueException, ResourceNotFoundException, ServiceException, "
-        "TooManyRequestsException; got 'ResourceInUseException'")
-
-
-@pytest.mark.parametrize(("kwargs", "text"), [
-    ({"times": 0}, "inject_error(times=...) must be a whole number >= 1; got 0"),
-    ({"times": True}, "inject_error(times=...) must be a whole number >= 1; got True"),
-    ({"times": 1.5}, "inject_error(times=...) must be a whole number >= 1; got 1.5"),
-    ({"message": ""}, "inject_error(message=...) must be a non-empty string or None (None "
-                      "uses AWS's message for ServiceException); got ''"),
-])
-def test_bad_times_or_message_is_refused(kwargs, text):
+@pytest.mark.parametrize(("args", "kwargs", "text"), [
+    (("CreateFunction", "ServiceException"), {},
+     "inject_error(operation=...) must be one of CreateEventSourceMapping, "
+     "DeleteEventSourceMapping, GetEventSourceMapping, ListEventSourceMappings, "
+     "UpdateEventSourceMapping; got 'CreateFunction'"),
+    (("GetEventSourceMapping", "ResourceInUseException"), {},
+     "inject_error(code=...) must be an error that GetEventSourceMapping declares: "
+     "InvalidParameterValueException, ResourceNotFoundException, ServiceException, "
+     "TooManyRequestsException; got 'ResourceInUseException'"),
+    (LIST, {"times": 0}, "inject_error(times=...) must be a whole number >= 1; got 0"),
+    (LIST, {"times": True}, "inject_error(times=...) must be a whole number >= 1; got True"),
+    (LIST, {"times": 1.5}, "inject_error(times=...) must be a whole number >= 1; got 1.5"),
+    (LIST, {"message": ""}, "inject_error(message=...) must be a non-empty string or None "
+                            "(None uses AWS's message for ServiceException); got ''"),
+], ids=["operation", "code", "times-0", "times-bool", "times-float", "message-empty"])
+def test_bad_arguments_are_refused_naming_the_allowed_values(args, kwargs, text):
     with mock_esm() as esm:
         with pytest.raises(ValueError) as info:
-            esm.inject_error("ListEventSourceMappings", "ServiceException", **kwargs)
+            esm.inject_error(*args, **kwargs)
         assert str(info.value) == text
-        assert _client().list_event_source_mappings()["EventSourceMappings"] == []
+        assert _client().list_event_source_mappings()["EventSourceMappings"] == []  # queued nothing
 
 
 def test_injections_are_served_exactly_once_across_threads():
     with mock_esm() as esm:
         esm.inject_error("ListEventSourceMappings", "TooManyRequestsException", times=40)
         failures = []
-        barrier = threading.Barrier(8)
 
-        def work() -> None:
+        def work(index: int) -> None:
             client = _client()
-            barrier.wait()
             for _ in range(10):
                 try:
                     client.list_event_source_mappings()
                 except ClientError as error:
                     failures.append(error.response["Error"]["Code"])
 
-        threads = [threading.Thread(target=work) for _ in range(8)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        run_together(8, work)
         assert failures == ["TooManyRequestsException"] * 40
 
 

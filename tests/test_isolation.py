@@ -6,7 +6,6 @@ import asyncio
 import io
 import os
 import random
-import threading
 import unittest
 from typing import Any, Dict, List
 
@@ -19,6 +18,8 @@ from mock_esm.backend import ACTIVATED_REGISTRY
 from mock_esm.faults import FAULTS
 from mock_esm.mock import ACTIVATIONS
 from mock_esm.runtime import DEFAULT_TRANSITION_SECONDS, RUNTIME
+
+from .threads import run_together
 
 OTHER_ACCOUNT = "111122223333"
 
@@ -197,32 +198,21 @@ def test_overlapping_activations_in_one_thread_keep_the_mock_until_the_last_stop
 def test_nested_and_overlapping_activations_from_many_threads_leave_nothing_active(
         no_credentials):
     threads_count, rounds = 8, 25  # bounded: ~400 start/stop pairs interleaved across threads
-    barrier = threading.Barrier(threads_count)
-    failures: List[BaseException] = []
 
     def churn(index: int) -> None:
         rng = random.Random(index)
         client = _client()
-        try:
-            barrier.wait()
-            for _ in range(rounds):
-                mocks = [mock_esm(transition_seconds=rng.choice([0, 1])) for _ in range(2)]
-                for mock in mocks:
-                    mock.start()
-                # While this thread holds activations, the mock answers it.
+        for _ in range(rounds):
+            mocks = [mock_esm(transition_seconds=rng.choice([0, 1])) for _ in range(2)]
+            for mock in mocks:
+                mock.start()
+            # While this thread holds activations, the mock answers it.
+            client.list_event_source_mappings()
+            rng.shuffle(mocks)  # stop in either order: nested or overlapping
+            for mock in mocks:
+                mock.stop()
+            with mock_esm(account_id=OTHER_ACCOUNT):
                 client.list_event_source_mappings()
-                rng.shuffle(mocks)  # stop in either order: nested or overlapping
-                for mock in mocks:
-                    mock.stop()
-                with mock_esm(account_id=OTHER_ACCOUNT):
-                    client.list_event_source_mappings()
-        except BaseException as exc:  # handed to the main thread
-            failures.append(exc)
 
-    threads = [threading.Thread(target=churn, args=(i,)) for i in range(threads_count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    run_together(threads_count, churn)
     _assert_idle(no_credentials)
