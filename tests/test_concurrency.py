@@ -17,10 +17,10 @@ from mock_esm import mock_esm
 from .threads import run_together
 
 # Bounds: 16 threads x 300 operations is the load the issue names (~5,500 boto3 calls with the
-# list pages, ~1 ms each); the shared-client variant runs a third of it to keep the suite fast.
+# list pages, ~1 ms each); the shared-client variant runs a fifth of it to keep the suite fast.
 THREADS = 16
 OPERATIONS_PER_THREAD = 300
-SHARED_CLIENT_OPERATIONS = 100
+SHARED_CLIENT_OPERATIONS = 60
 SHARED_MAPPINGS = 8
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:{}"
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:{}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import sys
 
@@ -23,8 +24,11 @@ RETRYING = Config(retries={"max_attempts": 10, "mode": "standard"})
 LAMBDA_MODEL = botocore.session.get_session().get_service_model("lambda")
 
 
-def _client(config: Config = RETRYING):
-    return boto3.client("lambda", region_name="us-east-1", config=config)
+@functools.cache
+def _client():
+    """One retrying client for the module (made before any activation, as users often do);
+    creating a client costs more than the calls these tests make."""
+    return boto3.client("lambda", region_name="us-east-1", config=RETRYING)
 
 
 @pytest.fixture
@@ -194,7 +198,7 @@ def test_injections_are_served_exactly_once_across_threads():
         failures = []
 
         def work(index: int) -> None:
-            client = _client()
+            client = boto3.client("lambda", region_name="us-east-1", config=RETRYING)
             for _ in range(10):
                 try:
                     client.list_event_source_mappings()

@@ -38,8 +38,8 @@ METHODS = {name: re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower() for name in OPER
 FRAMEWORK_ERRORS = {"ValidationException"}
 
 # Bounds: examples per operation; generating one and making its call costs ~5-10 ms, so the
-# module stays around 5 s.  Hunt for bugs with e.g. MOCK_ESM_FUZZ_EXAMPLES=3000.
-EXAMPLES = int(os.environ.get("MOCK_ESM_FUZZ_EXAMPLES", "120"))
+# module stays around 4 s.  Hunt for bugs with e.g. MOCK_ESM_FUZZ_EXAMPLES=3000.
+EXAMPLES = int(os.environ.get("MOCK_ESM_FUZZ_EXAMPLES", "80"))
 DEPTH = 4  # nested structures below this depth are left empty
 OPTIONAL = 4  # at most this many optional members per structure
 # Optional in the model but needed by most requests that AWS accepts (only self-managed Kafka

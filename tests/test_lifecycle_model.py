@@ -109,8 +109,8 @@ class Lifecycle(RuleBasedStateMachine):
         assert [m["UUID"] for m in self.esm.mappings()] == list(self.model)
 
 
-# Bounds: 20 call sequences of up to 25 steps (~500 boto3 calls, ~2 s).
-Lifecycle.TestCase.settings = settings(max_examples=20, stateful_step_count=25, deadline=None,
+# Bounds: 15 call sequences of up to 20 steps (~300 boto3 calls plus snapshots, ~1-2 s).
+Lifecycle.TestCase.settings = settings(max_examples=15, stateful_step_count=20, deadline=None,
                                        database=None,
                                        suppress_health_check=[HealthCheck.too_slow])
 TestLifecycle = Lifecycle.TestCase
