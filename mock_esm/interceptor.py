@@ -68,7 +68,9 @@ def to_botocore(response: routing.Response, model: OperationModel,
         code = parsed.get("Error", {}).get("Code")
         error_shape = model.service_model.shape_for_error_code(code) if code else None
         if error_shape is not None:
-            parsed.update(_PARSER.parse(response_dict, error_shape))
+            # Header members (TooManyRequestsException's Retry-After) are looked up by their
+            # model spelling: parse with the case-insensitive headers a real response carries.
+            parsed.update(_PARSER.parse(dict(response_dict, headers=http.headers), error_shape))
     return http, parsed
 
 

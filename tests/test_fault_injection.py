@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import functools
+import io
+import json
 import subprocess
 import sys
 
 import boto3
 import botocore.session
 import pytest
+from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -70,6 +73,7 @@ def test_injected_throttle_reaches_caller_on_first_attempt_despite_retry_config(
                                      "Message": "Rate exceeded"}
         assert response["ResponseMetadata"]["HTTPStatusCode"] == 429
         assert response["ResponseMetadata"]["HTTPHeaders"]["retry-after"] == "1"
+        assert response["retryAfterSeconds"] == "1"  # the model's name for the header
         assert response["Reason"] == "CallerRateLimitExceeded"
         assert response["Type"] == "User"
         assert response["message"] == "Rate exceeded"
@@ -224,3 +228,37 @@ def test_the_fault_queue_and_routing_load_without_botocore():
     code = ("import sys, mock_esm.faults, mock_esm.routing; "
             "sys.exit('botocore' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+@pytest.mark.parametrize("code", ["TooManyRequestsException", "ServiceException",
+                                  "ResourceInUseException"])
+def test_injected_error_is_what_botocore_makes_of_the_same_bytes_off_the_wire(code):
+    # Send the mock's own error bytes through botocore's real receive path (before-send answers
+    # instead of the network; retries off) and compare what users get from both paths.
+    with mock_esm() as esm:
+        esm.inject_error("DeleteEventSourceMapping", code)
+        with pytest.raises(ClientError) as mocked:
+            _client().delete_event_source_mapping(UUID="u")
+    response = mocked.value.response
+    metadata = response["ResponseMetadata"]
+    body = json.dumps({k: v for k, v in response.items()
+                       if k not in ("Error", "ResponseMetadata", "retryAfterSeconds")}).encode()
+    wire = boto3.client("lambda", region_name="us-east-1", aws_access_key_id="k",
+                        aws_secret_access_key="s",
+                        config=Config(retries={"max_attempts": 1, "mode": "standard"}))
+    wire.meta.events.register(
+        "before-send.lambda",
+        lambda **kwargs: AWSResponse("https://lambda", metadata["HTTPStatusCode"],
+                                     metadata["HTTPHeaders"], _Raw(body)))
+    with pytest.raises(ClientError) as real:
+        wire.delete_event_source_mapping(UUID="u")
+    expected = dict(real.value.response)
+    for result in (expected, response):
+        result.pop("ResponseMetadata")
+    assert response == expected
+    assert type(mocked.value).__name__ == type(real.value).__name__ == code
+
+
+class _Raw(io.BytesIO):
+    def stream(self, **kwargs):
+        yield self.read()
