@@ -262,3 +262,19 @@ def test_injected_error_is_what_botocore_makes_of_the_same_bytes_off_the_wire(co
 class _Raw(io.BytesIO):
     def stream(self, **kwargs):
         yield self.read()
+
+
+def test_the_server_mode_serves_injections_through_the_same_routing_hook():
+    werkzeug_test = pytest.importorskip("werkzeug.test")
+    from mock_esm import server
+
+    app = werkzeug_test.Client(server.EsmServer(account_id="123456789012", transition_seconds=0))
+    path = "/2015-03-31/event-source-mappings"
+    with mock_esm() as esm:
+        esm.inject_error("ListEventSourceMappings", "TooManyRequestsException")
+        throttled = app.get(path)
+        assert throttled.status_code == 429
+        assert throttled.headers["x-amzn-errortype"] == "TooManyRequestsException"
+        assert throttled.headers["retry-after"] == "1"
+        assert throttled.get_json()["Reason"] == "CallerRateLimitExceeded"
+        assert app.get(path).status_code == 200
