@@ -19,7 +19,7 @@ import weakref
 from typing import Any, Dict, Iterator, Optional, Tuple
 
 from botocore import parsers
-from botocore.awsrequest import AWSResponse
+from botocore.awsrequest import AWSResponse, HeadersDict
 from botocore.handlers import BUILTIN_HANDLERS, REGISTER_FIRST
 from botocore.model import OperationModel
 
@@ -59,7 +59,12 @@ def to_botocore(response: routing.Response, model: OperationModel,
                 url: str) -> Tuple[AWSResponse, Dict[str, Any]]:
     """The (http, parsed) pair botocore expects from a ``before-call`` handler."""
     status, headers, body = response
-    http = AWSResponse(url, status, headers, _Body(body))
+    return AWSResponse(url, status, headers, _Body(body)), parse(response, model)
+
+
+def parse(response: routing.Response, model: OperationModel) -> Dict[str, Any]:
+    """The dict botocore's own parser makes of these bytes, as a real response would give."""
+    status, headers, body = response
     response_dict = {"status_code": status, "headers": headers, "body": body}
     parsed: Dict[str, Any] = _PARSER.parse(response_dict, model.output_shape)
     if status >= 300:
@@ -70,8 +75,9 @@ def to_botocore(response: routing.Response, model: OperationModel,
         if error_shape is not None:
             # Header members (TooManyRequestsException's Retry-After) are looked up by their
             # model spelling: parse with the case-insensitive headers a real response carries.
-            parsed.update(_PARSER.parse(dict(response_dict, headers=http.headers), error_shape))
-    return http, parsed
+            parsed.update(_PARSER.parse(dict(response_dict, headers=HeadersDict(headers)),
+                                        error_shape))
+    return parsed
 
 
 def _region(context: Optional[Dict[str, Any]], request_signer: Any) -> str:
@@ -85,17 +91,31 @@ def account_for(request_signer: Any) -> str:
     return RUNTIME.account_id or RUNTIME.fallback_account()
 
 
-def before_call(model: OperationModel, params: Dict[str, Any], request_signer: Any = None,
-                context: Optional[Dict[str, Any]] = None,
-                **kwargs: Any) -> Optional[Tuple[AWSResponse, Dict[str, Any]]]:
-    """Serve the five ESM operations while a mock is active; pass everything else on."""
+def serve(model: OperationModel, params: Dict[str, Any], request_signer: Any,
+          context: Optional[Dict[str, Any]]) -> Optional[routing.Response]:
+    """The mock's response to a serialised request, or None when the mock does not answer it."""
     if not RUNTIME.active or model.name not in ESM_OPERATIONS:
         return None
     _operation_models.setdefault(model.name, model)
     backend = RUNTIME.registry.get(account_for(request_signer), _region(context, request_signer))
     call = routing.Call(backend, RUNTIME.transition_seconds)
-    response = routing.handle(call, params["method"], params["url_path"],
-                              params["query_string"], params["body"])
+    return routing.handle(call, params["method"], params["url_path"],
+                          params["query_string"], params["body"])
+
+
+def before_call(model: OperationModel, params: Dict[str, Any], request_signer: Any = None,
+                context: Optional[Dict[str, Any]] = None,
+                **kwargs: Any) -> Optional[Tuple[AWSResponse, Dict[str, Any]]]:
+    """Serve the five ESM operations while a mock is active; pass everything else on."""
+    response = serve(model, params, request_signer, context)
+    if response is None:
+        return None
+    if type(request_signer).__module__.startswith("aiobotocore."):
+        # aiobotocore sessions inherit BUILTIN_HANDLERS, so this same handler answers their
+        # calls; they need an awaitable response, built in a module imported only then.
+        from . import aio
+
+        return aio.to_aiobotocore(response, model, params.get("url", ""))
     return to_botocore(response, model, params.get("url", ""))
 
 
@@ -119,16 +139,14 @@ def register(emitter: Any) -> None:
 
 
 def attach_to_default_session() -> None:
-    """Cover boto3's default session when it was created before mock_esm was imported."""
-    boto3 = sys.modules.get("boto3")
-    session = getattr(boto3, "DEFAULT_SESSION", None)
-    if session is None:
-        return
-    botocore_session = getattr(session, "_session", None)
-    if botocore_session is None or botocore_session in _attached:
-        return
-    register(botocore_session.get_component("event_emitter"))
-    _attached.add(botocore_session)
+    """Cover boto3's and aioboto3's default sessions when created before mock_esm was imported."""
+    for module in ("boto3", "aioboto3"):
+        session = getattr(sys.modules.get(module), "DEFAULT_SESSION", None)
+        botocore_session = getattr(session, "_session", None)
+        if botocore_session is None or botocore_session in _attached:
+            continue
+        register(botocore_session.get_component("event_emitter"))
+        _attached.add(botocore_session)
 
 
 def operation_model(name: str) -> OperationModel:
