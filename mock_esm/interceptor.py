@@ -91,25 +91,17 @@ def account_for(request_signer: Any) -> str:
     return RUNTIME.account_id or RUNTIME.fallback_account()
 
 
-def serve(model: OperationModel, params: Dict[str, Any], request_signer: Any,
-          context: Optional[Dict[str, Any]]) -> Optional[routing.Response]:
-    """The mock's response to a serialised request, or None when the mock does not answer it."""
+def before_call(model: OperationModel, params: Dict[str, Any], request_signer: Any = None,
+                context: Optional[Dict[str, Any]] = None,
+                **kwargs: Any) -> Optional[Tuple[AWSResponse, Dict[str, Any]]]:
+    """Serve the five ESM operations while a mock is active; pass everything else on."""
     if not RUNTIME.active or model.name not in ESM_OPERATIONS:
         return None
     _operation_models.setdefault(model.name, model)
     backend = RUNTIME.registry.get(account_for(request_signer), _region(context, request_signer))
     call = routing.Call(backend, RUNTIME.transition_seconds)
-    return routing.handle(call, params["method"], params["url_path"],
-                          params["query_string"], params["body"])
-
-
-def before_call(model: OperationModel, params: Dict[str, Any], request_signer: Any = None,
-                context: Optional[Dict[str, Any]] = None,
-                **kwargs: Any) -> Optional[Tuple[AWSResponse, Dict[str, Any]]]:
-    """Serve the five ESM operations while a mock is active; pass everything else on."""
-    response = serve(model, params, request_signer, context)
-    if response is None:
-        return None
+    response = routing.handle(call, params["method"], params["url_path"],
+                              params["query_string"], params["body"])
     if type(request_signer).__module__.startswith("aiobotocore."):
         # aiobotocore sessions inherit BUILTIN_HANDLERS, so this same handler answers their
         # calls; they need an awaitable response, built in a module imported only then.

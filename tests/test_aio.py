@@ -299,7 +299,8 @@ def test_esm_calls_are_served_beside_moto(no_network):
 
 
 def test_importing_mock_esm_leaves_aiobotocore_unimported():
-    code = ("import sys, mock_esm\n"
+    code = ("import sys\n"
+            "from mock_esm import mock_esm\n"
             "assert 'aiobotocore' not in sys.modules, 'aiobotocore imported'\n"
             "assert 'mock_esm.aio' not in sys.modules, 'mock_esm.aio imported'\n")
     subprocess.run([sys.executable, "-c", code], check=True)
