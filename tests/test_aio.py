@@ -8,10 +8,12 @@ the random parts (UUIDs, request ids, opaque markers) are numbered in order of a
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import re
 import subprocess
 import sys
+import zipfile
 from typing import Any, Callable, Dict, Generator, List, Optional, Tuple
 
 import boto3
@@ -57,6 +59,19 @@ def _lifecycle() -> Scenario:
     yield TICK, {"seconds": 5}
     yield "get_event_source_mapping", {"UUID": uuid}
     yield "delete_event_source_mapping", {"UUID": uuid}
+
+
+def _tagging() -> Scenario:
+    """Tags on a mapping's ARN, and on an ARN that names no mapping."""
+    made = yield "create_event_source_mapping", {"EventSourceArn": QUEUE_ARN,
+                                                 "FunctionName": "worker",
+                                                 "Tags": {"team": "a"}}
+    arn = made["EventSourceMappingArn"]
+    yield "tag_resource", {"Resource": arn, "Tags": {"stage": "test"}}
+    yield "list_tags", {"Resource": arn}
+    yield "untag_resource", {"Resource": arn, "TagKeys": ["team"]}
+    yield "list_tags", {"Resource": arn}
+    yield "list_tags", {"Resource": arn[:-12] + "000000000000"}
 
 
 def _outcome(client: Any, error: ClientError) -> Dict[str, Any]:
@@ -172,6 +187,22 @@ def test_async_clients_see_exactly_what_boto3_sees(make_client, no_network):
 
 
 @pytest.mark.parametrize("make_client", ASYNC_CLIENTS)
+def test_tags_on_mapping_arns_match_boto3(make_client, no_network):
+    pytest.importorskip("mock_esm.tagging", reason="tag operations are not routed in this build")
+
+    async def play() -> List[Any]:
+        with freeze_time("2024-05-06 07:08:09") as frozen:
+            async with mock_esm(), make_client() as client:
+                return _normalised(await _play_async(client, _tagging(), frozen))
+
+    expected = _boto3_outcomes(_tagging)
+    assert asyncio.run(play()) == expected
+    assert [answer.get("Tags") for _, answer in expected][2:5] == [
+        {"team": "a", "stage": "test"}, None, {"stage": "test"}]
+    assert expected[-1][1]["raised"] == "ResourceNotFoundException"
+
+
+@pytest.mark.parametrize("make_client", ASYNC_CLIENTS)
 def test_errors_are_the_async_clients_modeled_exceptions(make_client, no_network):
     async def get_missing() -> Any:
         async with mock_esm(), make_client() as client:
@@ -278,24 +309,53 @@ def test_other_lambda_calls_are_refused_not_sent(no_network):
     asyncio.run(scenario())
 
 
+def _zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("handler.py", "def handler(event, context):\n    return event\n")
+    return buffer.getvalue()
+
+
 def test_esm_calls_are_served_beside_moto(no_network):
     """moto answers aiobotocore with a sync response that aiobotocore cannot await (moto issue
-    8694), so only mock_esm's operations work through aiobotocore there; they must still be ours,
-    and boto3 calls to moto keep working in the same test."""
+    8694), so only mock_esm's operations work through aiobotocore there; they must be ours,
+    agree with boto3's (a missing function included), and boto3's calls to moto keep working."""
     moto = pytest.importorskip("moto")
 
-    async def scenario() -> str:
+    async def create(**kwargs: Any) -> Dict[str, Any]:
         async with _aiobotocore_client() as client:
-            created = await client.create_event_source_mapping(EventSourceArn=QUEUE_ARN,
-                                                               FunctionName="f")
-            return str(created["UUID"])
+            try:
+                return dict(await client.create_event_source_mapping(**kwargs))
+            except ClientError as error:
+                return _outcome(client, error)
+
+    def create_sync(**kwargs: Any) -> Dict[str, Any]:
+        client = boto3.client("lambda", region_name=REGION)
+        try:
+            return dict(client.create_event_source_mapping(**kwargs))
+        except ClientError as error:
+            return _outcome(client, error)
 
     with moto.mock_aws(), mock_esm() as esm:
         boto3.client("sqs", region_name=REGION).create_queue(QueueName="jobs")
-        uuid = asyncio.run(scenario())
-        assert [m["UUID"] for m in esm.mappings()] == [uuid]
-        served = boto3.client("lambda", region_name=REGION).get_event_source_mapping(UUID=uuid)
-        assert served["State"] == "Creating"
+        role = boto3.client("iam", region_name=REGION).create_role(
+            RoleName="worker", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        boto3.client("lambda", region_name=REGION).create_function(
+            FunctionName="worker", Runtime="python3.12", Role=role, Handler="handler.handler",
+            Code={"ZipFile": _zip()})
+        made = asyncio.run(create(EventSourceArn=QUEUE_ARN, FunctionName="worker"))
+        assert [m["UUID"] for m in esm.mappings()] == [made["UUID"]]
+        served = boto3.client("lambda", region_name=REGION).get_event_source_mapping(
+            UUID=made["UUID"])
+        assert served["State"] == made["State"] == "Creating"
+        ghost = {"EventSourceArn": STREAM_ARN, "FunctionName": "ghost",
+                 "StartingPosition": "LATEST"}
+        by_aiobotocore = asyncio.run(create(**ghost))
+        esm.reset()
+        by_boto3 = create_sync(**ghost)
+        for outcome in (by_aiobotocore, by_boto3):
+            outcome.pop("LastModified", None)  # made a moment apart; the clock is not frozen
+        assert _normalised([by_aiobotocore]) == _normalised([by_boto3])
 
 
 def test_importing_mock_esm_leaves_aiobotocore_unimported():
