@@ -8,6 +8,7 @@ the random parts (UUIDs, request ids, opaque markers) are numbered in order of a
 from __future__ import annotations
 
 import asyncio
+import inspect
 import io
 import json
 import re
@@ -81,7 +82,8 @@ def _outcome(client: Any, error: ClientError) -> Dict[str, Any]:
     return {"raised": code, **error.response}
 
 
-def _play_sync(client: Any, scenario: Scenario, frozen: Any) -> List[Any]:
+async def _play(client: Any, scenario: Scenario, frozen: Any) -> List[Any]:
+    """Run a scenario through a boto3 client (plain calls) or an async one (awaited calls)."""
     outcomes: List[Any] = []
     answer: Optional[Dict[str, Any]] = None
     while True:
@@ -95,25 +97,8 @@ def _play_sync(client: Any, scenario: Scenario, frozen: Any) -> List[Any]:
             continue
         try:
             answer = getattr(client, name)(**kwargs)
-        except ClientError as error:
-            answer = _outcome(client, error)
-        outcomes.append((name, answer))
-
-
-async def _play_async(client: Any, scenario: Scenario, frozen: Any) -> List[Any]:
-    outcomes: List[Any] = []
-    answer: Optional[Dict[str, Any]] = None
-    while True:
-        try:
-            name, kwargs = scenario.send(answer)
-        except StopIteration:
-            return outcomes
-        if name == TICK:
-            frozen.tick(kwargs["seconds"])
-            answer = None
-            continue
-        try:
-            answer = await getattr(client, name)(**kwargs)
+            if inspect.isawaitable(answer):
+                answer = await answer
         except ClientError as error:
             answer = _outcome(client, error)
         outcomes.append((name, answer))
@@ -147,7 +132,17 @@ def _normalised(outcomes: List[Any]) -> List[Any]:
 def _boto3_outcomes(scenario: Callable[[], Scenario]) -> List[Any]:
     with freeze_time("2024-05-06 07:08:09") as frozen, mock_esm():
         client = boto3.client("lambda", region_name=REGION)
-        return _normalised(_play_sync(client, scenario(), frozen))
+        return _normalised(asyncio.run(_play(client, scenario(), frozen)))
+
+
+def _async_outcomes(make_client: Callable[[], Any],
+                    scenario: Callable[[], Scenario]) -> List[Any]:
+    async def play() -> List[Any]:
+        with freeze_time("2024-05-06 07:08:09") as frozen:
+            async with mock_esm(), make_client() as client:
+                return _normalised(await _play(client, scenario(), frozen))
+
+    return asyncio.run(play())
 
 
 def _aiobotocore_client() -> Any:
@@ -165,13 +160,8 @@ ASYNC_CLIENTS = [pytest.param(_aiobotocore_client, id="aiobotocore"),
 
 @pytest.mark.parametrize("make_client", ASYNC_CLIENTS)
 def test_async_clients_see_exactly_what_boto3_sees(make_client, no_network):
-    async def play() -> List[Any]:
-        with freeze_time("2024-05-06 07:08:09") as frozen:
-            async with mock_esm(), make_client() as client:
-                return _normalised(await _play_async(client, _lifecycle(), frozen))
-
     expected = _boto3_outcomes(_lifecycle)
-    assert asyncio.run(play()) == expected
+    assert _async_outcomes(make_client, _lifecycle) == expected
     # What both must show, so that equal-but-broken answers cannot pass.
     states = [answer.get("State") for _, answer in expected]
     assert states[:2] == ["Creating", "Creating"]
@@ -190,13 +180,8 @@ def test_async_clients_see_exactly_what_boto3_sees(make_client, no_network):
 def test_tags_on_mapping_arns_match_boto3(make_client, no_network):
     pytest.importorskip("mock_esm.tagging", reason="tag operations are not routed in this build")
 
-    async def play() -> List[Any]:
-        with freeze_time("2024-05-06 07:08:09") as frozen:
-            async with mock_esm(), make_client() as client:
-                return _normalised(await _play_async(client, _tagging(), frozen))
-
     expected = _boto3_outcomes(_tagging)
-    assert asyncio.run(play()) == expected
+    assert _async_outcomes(make_client, _tagging) == expected
     assert [answer.get("Tags") for _, answer in expected][2:5] == [
         {"team": "a", "stage": "test"}, None, {"stage": "test"}]
     assert expected[-1][1]["raised"] == "ResourceNotFoundException"
