@@ -202,6 +202,29 @@ def test_errors_are_the_async_clients_modeled_exceptions(make_client, no_network
     assert error.response["Type"] == "User"
 
 
+def test_injected_errors_reach_async_clients_as_they_reach_boto3(no_network):
+    def injected(client: Any, esm: Any) -> Any:
+        esm.inject_error("ListEventSourceMappings", "TooManyRequestsException")
+        return client.list_event_source_mappings()
+
+    async def injected_async() -> Dict[str, Any]:
+        async with mock_esm() as esm, _aiobotocore_client() as client:
+            try:
+                await injected(client, esm)
+            except ClientError as error:
+                return _outcome(client, error)
+        raise AssertionError("the injected error was not raised")
+
+    with mock_esm() as esm:
+        client = boto3.client("lambda", region_name=REGION)
+        with pytest.raises(client.exceptions.TooManyRequestsException) as caught:
+            injected(client, esm)
+    expected = _normalised([_outcome(client, caught.value)])
+    assert _normalised([asyncio.run(injected_async())]) == expected
+    assert expected[0]["ResponseMetadata"]["HTTPStatusCode"] == 429
+    assert "retryAfterSeconds" in expected[0]
+
+
 def test_boto3_and_aiobotocore_share_one_backend(no_network):
     async def scenario(esm: Any) -> None:
         sync_client = boto3.client("lambda", region_name=REGION)
