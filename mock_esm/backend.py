@@ -210,26 +210,35 @@ class EsmBackend:
         after = decode_marker(marker, scope)
         limit = MAX_PAGE if max_items is None else min(max_items, MAX_PAGE)
         with self.lock:
-            if event_source_arn is not None:
-                index = self._by_source.get(event_source_arn)
-            elif function_arn is not None:
-                index = self._by_function.get(function_arn)
-            else:
-                index = self._all
             page: List[EventSourceMapping] = []
-            if index is None:
-                return page, None
-            for seq in index.after(after):
+            for seq in self._candidates(event_source_arn, function_arn, after):
                 mapping = self._by_seq[seq]
                 if not mapping.advance(now):
                     self._forget(mapping)
-                    continue
-                if function_arn is not None and mapping.function_arn != function_arn:
                     continue
                 if len(page) == limit:
                     return page, encode_marker(page[-1].seq, scope)
                 page.append(mapping)
             return page, None
+
+    def _candidates(self, event_source_arn: Optional[str], function_arn: Optional[str],
+                    after: int) -> Iterator[int]:
+        """Sequence numbers after ``after`` that match the filters, from the narrowest index.
+
+        With both filters there is at most one match (duplicates are refused), found in the
+        owners table, so no page ever scans a source's or a function's other mappings.
+        """
+        if event_source_arn is not None and function_arn is not None:
+            owner = self._owners.get((event_source_arn, function_arn))
+            mapping = None if owner is None else self._by_uuid.get(owner)
+            return iter(() if mapping is None or mapping.seq <= after else (mapping.seq,))
+        if event_source_arn is not None:
+            index = self._by_source.get(event_source_arn)
+        elif function_arn is not None:
+            index = self._by_function.get(function_arn)
+        else:
+            index = self._all
+        return iter(()) if index is None else index.after(after)
 
     # -- controller helpers --------------------------------------------------------------------
 
@@ -245,10 +254,10 @@ class EsmBackend:
                     self._forget(mapping)
             return live
 
-    def settle(self) -> None:
+    def settle(self, now: float) -> None:
         with self.lock:
             for mapping in list(self._by_uuid.values()):
-                if not mapping.finish_pending():
+                if not mapping.finish_pending(now):
                     self._forget(mapping)
 
     def find_by_arn(self, arn: str, now: float) -> Optional[EventSourceMapping]:
@@ -292,9 +301,9 @@ class BackendRegistry:
         with self.lock:
             self._backends.clear()
 
-    def settle(self) -> None:
+    def settle(self, now: float) -> None:
         for backend in self.backends():
-            backend.settle()
+            backend.settle(now)
 
 
 ACTIVATED_REGISTRY = BackendRegistry()

@@ -264,7 +264,7 @@ class EsmMock:
 
     def settle(self) -> None:
         """Finish every pending state transition now, whatever the clock says."""
-        RUNTIME.registry.settle()
+        RUNTIME.registry.settle(clock.now())
 
     def reset(self) -> None:
         """Forget every mapping, registered function and queued message, in every account,
