@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, Callable, Iterator, List, NamedTuple
 
+import boto3
 import pytest
 import time_machine
 from freezegun import freeze_time
@@ -65,3 +66,14 @@ def clocked(request: pytest.FixtureRequest) -> Iterator[Clocked]:
     library, order = request.param
     with clocked_mock(library, order) as active:
         yield active
+
+
+_REUSED: List[Any] = []
+
+
+def reused_client() -> Any:
+    """One client for every hypothesis example: making one costs milliseconds, and clients
+    made before an activation are mocked as well as those made after."""
+    if not _REUSED:
+        _REUSED.append(boto3.client("lambda", region_name="us-east-1"))
+    return _REUSED[0]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import re
 import time
-from typing import Any, List
+from typing import Any, Callable, List
 
 import boto3
 import pytest
@@ -30,6 +30,15 @@ def _create(client: Any, **kwargs: Any) -> str:
 
 def _state(client: Any, uuid: str) -> str:
     return str(client.get_event_source_mapping(UUID=uuid)["State"])
+
+
+def _expect_transition(client: Any, uuid: str, advance: Callable[[float], Any], seconds: float,
+                       passing: str, final: str) -> None:
+    """Still ``passing`` a moment before ``seconds`` have gone by, ``final`` once they have."""
+    advance(seconds - 0.1)
+    assert _state(client, uuid) == passing
+    advance(0.1)
+    assert _state(client, uuid) == final
 
 
 # -- freezegun's controls -------------------------------------------------------------------------
@@ -109,26 +118,16 @@ def test_transition_seconds_sets_how_long_every_transition_takes(library):
     with clocked_mock(library, "clock-first", transition_seconds=30) as clocked:
         client = _client()
         uuid = _create(client)
-        clocked.advance(29.9)
-        assert _state(client, uuid) == "Creating"
-        clocked.advance(0.1)
-        assert _state(client, uuid) == "Enabled"
+        _expect_transition(client, uuid, clocked.advance, 30, "Creating", "Enabled")
         client.update_event_source_mapping(UUID=uuid, Enabled=False)
-        clocked.advance(29.9)
-        assert _state(client, uuid) == "Disabling"
-        clocked.advance(0.1)
-        assert _state(client, uuid) == "Disabled"
+        _expect_transition(client, uuid, clocked.advance, 30, "Disabling", "Disabled")
 
 
 def test_environment_variable_sets_the_default_and_an_explicit_option_wins(monkeypatch):
     monkeypatch.setenv("MOCK_ESM_TRANSITION_SECONDS", "5")
     with freeze_time(START) as frozen, mock_esm():
         client = _client()
-        uuid = _create(client)
-        frozen.tick(4.9)
-        assert _state(client, uuid) == "Creating"
-        frozen.tick(0.1)
-        assert _state(client, uuid) == "Enabled"
+        _expect_transition(client, _create(client), frozen.tick, 5, "Creating", "Enabled")
     with freeze_time(START), mock_esm(transition_seconds=0):
         client = _client()
         uuid = _create(client)
@@ -177,9 +176,7 @@ def test_good_transition_seconds_environment_values_are_accepted(monkeypatch, ra
         client = _client()
         uuid = _create(client)
         if seconds:
-            frozen.tick(seconds - 0.001)
-            assert _state(client, uuid) == "Creating"
-            frozen.tick(0.001)
+            _expect_transition(client, uuid, frozen.tick, seconds, "Creating", "Enabled")
         assert _state(client, uuid) == "Enabled"
 
 

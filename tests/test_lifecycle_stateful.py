@@ -3,9 +3,8 @@ settles against a small model of what AWS documents (aws-behaviour.md section 2)
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional
 
-import boto3
 import pytest
 import time_machine
 from hypothesis import HealthCheck, settings
@@ -14,16 +13,9 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from mock_esm import mock_esm
 
-from .clock_drivers import START
+from .clock_drivers import START, reused_client
 
 TRANSITION = 1.0
-_CLIENT: List[Any] = []
-
-
-def _client() -> Any:
-    if not _CLIENT:
-        _CLIENT.append(boto3.client("lambda", region_name="us-east-1"))
-    return _CLIENT[0]
 
 
 class Expected:
@@ -53,7 +45,7 @@ class Lifecycle(RuleBasedStateMachine):
         self.traveller = self.travel.start()
         self.esm = mock_esm()
         self.esm.start()
-        self.client = _client()
+        self.client = reused_client()
         self.now = 0.0
         self.model: Dict[str, Expected] = {}
         self.sources = 0

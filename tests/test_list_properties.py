@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Set, Tuple
 
-import boto3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mock_esm import mock_esm
+
+from .clock_drivers import reused_client
 
 FUNCTIONS = ("alpha", "beta")
 
@@ -21,14 +22,6 @@ ACTION = st.one_of(
     st.tuples(st.just("page"), st.integers(min_value=1, max_value=5)),
 )
 
-_CLIENT: List[Any] = []
-
-
-def _client() -> Any:
-    """One client for every example: clients made before activation are mocked too."""
-    if not _CLIENT:
-        _CLIENT.append(boto3.client("lambda", region_name="us-east-1"))
-    return _CLIENT[0]
 
 
 class Run:
@@ -92,7 +85,7 @@ class Run:
 def test_any_interleaving_of_creates_deletes_and_pages_returns_each_survivor_once(
         initial: int, actions: List[Tuple[str, Any]], function_filter: Optional[str]) -> None:
     with mock_esm(transition_seconds=0):
-        run = Run(_client(), function_filter)
+        run = Run(reused_client(), function_filter)
         for number in range(initial):
             run.create(FUNCTIONS[number % 2])
         for action, argument in actions:

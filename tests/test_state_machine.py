@@ -95,31 +95,21 @@ def test_update_of_settings_answers_updating_then_returns_to_the_previous_state(
     assert _modified(after) == 7
 
 
+@pytest.mark.parametrize(("enabled", "passing", "final"), [
+    (True, "Disabling", "Disabled"), (False, "Enabling", "Enabled")],
+    ids=["disable-enabled", "enable-disabled"])
 @pytest.mark.parametrize("extra", [{}, {"BatchSize": 3}], ids=["alone", "with-settings"])
-def test_disabling_an_enabled_mapping_passes_through_disabling(clocked, extra):
+def test_flipping_enabled_passes_through_disabling_or_enabling(clocked, enabled, passing,
+                                                               final, extra):
     client = _client()
-    uuid = _settled(clocked, client, True)
-    updated = client.update_event_source_mapping(UUID=uuid, Enabled=False, **extra)
-    assert updated["State"] == "Disabling"
+    uuid = _settled(clocked, client, enabled)
+    updated = client.update_event_source_mapping(UUID=uuid, Enabled=not enabled, **extra)
+    assert updated["State"] == passing
     clocked.advance(0.999)
-    assert _get(client, uuid)["State"] == "Disabling"
+    assert _get(client, uuid)["State"] == passing
     clocked.advance(0.001)
     after = _get(client, uuid)
-    assert after["State"] == "Disabled"
-    assert after["BatchSize"] == extra.get("BatchSize", 10)
-
-
-@pytest.mark.parametrize("extra", [{}, {"BatchSize": 3}], ids=["alone", "with-settings"])
-def test_enabling_a_disabled_mapping_passes_through_enabling(clocked, extra):
-    client = _client()
-    uuid = _settled(clocked, client, False)
-    updated = client.update_event_source_mapping(UUID=uuid, Enabled=True, **extra)
-    assert updated["State"] == "Enabling"
-    clocked.advance(0.999)
-    assert _get(client, uuid)["State"] == "Enabling"
-    clocked.advance(0.001)
-    after = _get(client, uuid)
-    assert after["State"] == "Enabled"
+    assert after["State"] == final
     assert after["BatchSize"] == extra.get("BatchSize", 10)
 
 
