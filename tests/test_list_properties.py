@@ -23,7 +23,6 @@ ACTION = st.one_of(
 )
 
 
-
 class Run:
     """The mock under test beside a model of which mappings exist."""
 
