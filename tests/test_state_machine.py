@@ -263,3 +263,14 @@ def test_every_read_path_catches_up_however_far_the_clock_jumped(clocked):
     clocked.advance(86400)
     assert [(m["UUID"], m["State"]) for m in clocked.esm.mappings()] == [
         (uuids[0], "Disabled"), (uuids[2], "Enabled")]
+
+
+def test_a_deleting_mapping_still_holds_its_source_and_function_until_it_is_gone(clocked):
+    client = _client()
+    uuid = _settled(clocked, client, True)
+    client.delete_event_source_mapping(UUID=uuid)
+    with pytest.raises(client.exceptions.ResourceConflictException) as raised:
+        _create(client)
+    assert raised.value.response["message"].endswith(f"existing mapping with UUID {uuid}")
+    clocked.advance(1)
+    assert _create(client)["State"] == "Creating"
