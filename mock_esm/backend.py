@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import uuid as uuidlib
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
 from . import validation
 from .arns import FunctionRef, mapping_arn, resolve_function
@@ -70,6 +70,9 @@ class EsmBackend:
         self._all = OrderedIndex()
         self._by_source: Dict[str, OrderedIndex] = {}
         self._by_function: Dict[str, OrderedIndex] = {}
+        # (source, function) -> the one seq, or an index once a pair has several (Kafka topics,
+        # MQ queues): a bare int keeps the usual one-mapping pair to a tuple and a dict slot.
+        self._by_pair: Dict[Tuple[str, str], Union[int, OrderedIndex]] = {}
         self._owners: Dict[Tuple[str, str], str] = {}
         self._next_seq = 0
 
@@ -79,6 +82,16 @@ class EsmBackend:
         self._all.add(mapping.seq)
         self._by_source.setdefault(mapping.source_key, OrderedIndex()).add(mapping.seq)
         self._by_function.setdefault(mapping.function_arn, OrderedIndex()).add(mapping.seq)
+        pair = (mapping.source_key, mapping.function_arn)
+        held = self._by_pair.get(pair)
+        if held is None:
+            self._by_pair[pair] = mapping.seq
+        elif isinstance(held, OrderedIndex):
+            held.add(mapping.seq)
+        else:
+            index = self._by_pair[pair] = OrderedIndex()
+            index.add(held)
+            index.add(mapping.seq)
         self._owners[(owner_key(mapping.source_key, mapping.fields),
                       mapping.function_arn)] = mapping.uuid
 
@@ -91,6 +104,14 @@ class EsmBackend:
                 index.remove(mapping.seq)
                 if not index:
                     del table[key]
+        pair = (mapping.source_key, mapping.function_arn)
+        held = self._by_pair.get(pair)
+        if isinstance(held, OrderedIndex):
+            held.remove(mapping.seq)
+            if not held:
+                del self._by_pair[pair]
+        elif held == mapping.seq:
+            del self._by_pair[pair]
         owner = (owner_key(mapping.source_key, mapping.fields), mapping.function_arn)
         if self._owners.get(owner) == mapping.uuid:
             del self._owners[owner]
@@ -223,16 +244,16 @@ class EsmBackend:
 
     def _candidates(self, event_source_arn: Optional[str], function_arn: Optional[str],
                     after: int) -> Iterator[int]:
-        """Sequence numbers after ``after`` that match the filters, from the narrowest index.
-
-        With both filters there is at most one match (duplicates are refused), found in the
-        owners table, so no page ever scans a source's or a function's other mappings.
-        """
+        """Sequence numbers after ``after`` that match the filters, from an index holding
+        exactly the matches, so no page ever skips over mappings the filters exclude."""
+        index: Optional[OrderedIndex]
         if event_source_arn is not None and function_arn is not None:
-            owner = self._owners.get((event_source_arn, function_arn))
-            mapping = None if owner is None else self._by_uuid.get(owner)
-            return iter(() if mapping is None or mapping.seq <= after else (mapping.seq,))
-        if event_source_arn is not None:
+            held = self._by_pair.get((event_source_arn, function_arn))
+            if not isinstance(held, int):
+                index = held
+            else:
+                return iter((held,) if held > after else ())
+        elif event_source_arn is not None:
             index = self._by_source.get(event_source_arn)
         elif function_arn is not None:
             index = self._by_function.get(function_arn)

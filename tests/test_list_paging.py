@@ -331,3 +331,24 @@ def test_paginator_with_filters_and_search():
     arns = list(paginator.paginate(FunctionName="other", PaginationConfig={"PageSize": 7})
                 .search("EventSourceMappings[].FunctionArn"))
     assert arns == [FUNCTION.format("other")] * 30
+
+
+@mock_esm(transition_seconds=0)
+def test_both_filters_page_through_every_topic_of_a_cluster_read_by_one_function():
+    # One function may read several topics of an MSK cluster, one mapping per topic.
+    client = _client()
+    cluster = ("arn:aws:kafka:us-east-1:123456789012:cluster/orders/"
+               "abcd1234-ab12-cd34-ef56-abcdef123456-1")
+    mine = {topic: client.create_event_source_mapping(
+        EventSourceArn=cluster, FunctionName="worker", Topics=[topic],
+        StartingPosition="LATEST")["UUID"] for topic in ("t-a", "t-b", "t-c", "t-d")}
+    client.create_event_source_mapping(EventSourceArn=cluster, FunctionName="other",
+                                       Topics=["t-a"], StartingPosition="LATEST")
+    both = {"EventSourceArn": cluster, "FunctionName": "worker"}
+    first = client.list_event_source_mappings(MaxItems=2, **both)
+    assert _uuids(first) == [mine["t-a"], mine["t-b"]]
+    client.delete_event_source_mapping(UUID=mine["t-c"])
+    rest = client.list_event_source_mappings(Marker=first["NextMarker"], **both)
+    assert _uuids(rest) == [mine["t-d"]]
+    assert "NextMarker" not in rest
+    assert _all_pages(client, MaxItems=1, **both) == [mine["t-a"], mine["t-b"], mine["t-d"]]
