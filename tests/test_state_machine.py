@@ -25,7 +25,7 @@ def _client() -> Any:
 
 def _create(client: Any, enabled: Any = UNSET, source: str = QUEUE_ARN) -> Dict[str, Any]:
     kwargs: Dict[str, Any] = {"EventSourceArn": source, "FunctionName": "worker"}
-    if source != QUEUE_ARN:
+    if source in (STREAM_ARN, TABLE_STREAM_ARN):
         kwargs["StartingPosition"] = "LATEST"
     if enabled is not UNSET:
         kwargs["Enabled"] = enabled
