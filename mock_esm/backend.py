@@ -11,7 +11,7 @@ import threading
 import uuid as uuidlib
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
-from . import validation
+from . import clock, validation
 from .arns import FunctionRef, mapping_arn, resolve_function
 from .errors import (
     NOT_FOUND_MESSAGE,
@@ -322,9 +322,11 @@ class BackendRegistry:
         with self.lock:
             self._backends.clear()
 
-    def settle(self, now: float) -> None:
+    def settle(self, now: Optional[float] = None) -> None:
+        """Finish every pending transition, stamped ``now`` (the clock's time by default)."""
+        at = clock.now() if now is None else now
         for backend in self.backends():
-            backend.settle(now)
+            backend.settle(at)
 
 
 ACTIVATED_REGISTRY = BackendRegistry()
