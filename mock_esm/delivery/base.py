@@ -39,6 +39,7 @@ class MappingView:
     account_id: str
     region: str
     settings: Mapping[str, Any]
+    created: float = 0.0
 
     @property
     def batch_size(self) -> int:
@@ -73,6 +74,8 @@ class Batch:
     item_ids: List[str]
     filtered: List[Dict[str, Any]] = field(default_factory=list)
     token: Any = None
+    invoke_when_empty: bool = False
+    """A stream's final tumbling-window invocation carries state but may carry no records."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,9 @@ class Outcome:
 
     failed: FrozenSet[str]
     error: Optional[BaseException] = None
+    request_id: Optional[str] = None
+    result: Any = None
+    """What the handler returned, as JSON sees it (a tumbling window's ``state`` lives here)."""
 
     @property
     def succeeded(self) -> bool:
@@ -96,6 +102,8 @@ class PollSession:
 
     def __init__(self) -> None:
         self._seen: Dict[str, Set[str]] = {}
+        self.failures: List[Dict[str, Any]] = []
+        """Records of discarded stream batches, as sent to their on-failure destinations."""
 
     def seen(self, source: str) -> Set[str]:
         """The items of ``source`` already delivered by this poll (a live set)."""

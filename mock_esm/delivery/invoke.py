@@ -105,4 +105,4 @@ def invoke(target: FunctionTarget, batch: Batch) -> Tuple[Invocation, Outcome]:
         mapping_uuid=batch.mapping.uuid, function_arn=batch.mapping.function_arn,
         event=batch.event, records=batch.records, aws_request_id=request_id, result=result,
         error=error, failed_item_ids=tuple(failed))
-    return invocation, Outcome(frozenset(failed), error)
+    return invocation, Outcome(frozenset(failed), error, request_id, wire)

@@ -1,0 +1,128 @@
+"""In-mock Kinesis and DynamoDB streams, fed by ``esm.put_records`` when moto does not hold them.
+
+A stream here has one shard: ``shardId-000000000000`` for Kinesis, a DynamoDB-style shard ID for
+a table stream.  Sequence numbers grow with every record in the shape each service uses
+(56 digits for Kinesis, 21 for DynamoDB), so tests can compare them as AWS's are compared.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import threading
+import uuid as uuidlib
+from typing import Any, Dict, List, Mapping, Sequence
+
+from .stream_records import StreamItem, dynamodb_key, dynamodb_size, event_name_for
+
+KINESIS_SHARD = "shardId-000000000000"
+DYNAMODB_SHARD = "shardId-00000001700000000000-00000001"
+_KINESIS_FIRST = 49590338271490256608559692538361571095921575989136588898
+_DYNAMODB_FIRST = 100000000000000000001
+_KINESIS_KEYS = frozenset({"Data", "PartitionKey", "ExplicitHashKey"})
+_VIEW_TYPES = ("KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES")
+_EVENT_NAMES = ("INSERT", "MODIFY", "REMOVE")
+
+
+def _list_of_records(records: Any, what: str) -> Sequence[Any]:
+    if isinstance(records, (str, bytes, Mapping)) or not isinstance(records, Sequence):
+        raise TypeError(f"put_records() takes a list of {what}; got {records!r}")
+    return records
+
+
+def kinesis_items(records: Any, shard: str, first: int, now: float) -> List[StreamItem]:
+    """PutRecords entries (``Data`` bytes or str, ``PartitionKey``), checked as Kinesis does."""
+    items: List[StreamItem] = []
+    for position, entry in enumerate(_list_of_records(records, "PutRecords entries (dict)")):
+        where = f"put_records(): entry {position}"
+        if not isinstance(entry, Mapping):
+            raise TypeError(f"{where} must be a PutRecords entry (dict with Data and "
+                            f"PartitionKey); got {entry!r}")
+        unknown = sorted(set(entry) - _KINESIS_KEYS)
+        if unknown:
+            raise ValueError(f"{where} has unknown keys {unknown}; allowed: "
+                             f"{sorted(_KINESIS_KEYS)}")
+        data = entry.get("Data")
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        if not isinstance(data, (bytes, bytearray)):
+            raise ValueError(f"{where} needs Data as bytes or str; got {data!r}")
+        key = entry.get("PartitionKey")
+        if not isinstance(key, str) or not 1 <= len(key) <= 256:
+            raise ValueError(f"{where} needs a PartitionKey string of 1 to 256 characters; "
+                             f"got {key!r}")
+        sequence = first + len(items)
+        items.append(StreamItem(shard, str(sequence), sequence, now, key,
+                                {"data": base64.b64encode(bytes(data)).decode("ascii")}))
+    return items
+
+
+def dynamodb_items(records: Any, shard: str, first: int, now: float) -> List[StreamItem]:
+    """Stream records: ``{"eventName": ..., "dynamodb": {"Keys": ..., "NewImage": ...}}`` or
+    just the ``dynamodb`` part; what is left out is filled in as DynamoDB fills it."""
+    items: List[StreamItem] = []
+    for position, entry in enumerate(_list_of_records(records, "DynamoDB stream records")):
+        where = f"put_records(): record {position}"
+        if not isinstance(entry, Mapping):
+            raise TypeError(f"{where} must be a dict; got {entry!r}")
+        part = entry.get("dynamodb", entry)
+        if not isinstance(part, Mapping) or not isinstance(part.get("Keys"), Mapping) or not (
+                part["Keys"]):
+            raise ValueError(f"{where} needs dynamodb.Keys, the item's key attributes in "
+                             f"DynamoDB JSON (e.g. {{'id': {{'S': '1'}}}}); got {entry!r}")
+        dynamodb: Dict[str, Any] = copy.deepcopy(dict(part))
+        for image in ("NewImage", "OldImage"):
+            if image in dynamodb and not isinstance(dynamodb[image], Mapping):
+                raise ValueError(f"{where}: dynamodb.{image} must be a dict in DynamoDB JSON")
+        name = entry.get("eventName") or event_name_for(dynamodb)
+        if name not in _EVENT_NAMES:
+            raise ValueError(f"{where}: eventName must be one of {list(_EVENT_NAMES)}; "
+                             f"got {name!r}")
+        view = dynamodb.get("StreamViewType", "NEW_AND_OLD_IMAGES")
+        if view not in _VIEW_TYPES:
+            raise ValueError(f"{where}: StreamViewType must be one of {list(_VIEW_TYPES)}; "
+                             f"got {view!r}")
+        sequence = first + len(items)
+        shaped: Dict[str, Any] = {"ApproximateCreationDateTime": float(int(now)),
+                                  "Keys": dynamodb["Keys"]}
+        for image in ("NewImage", "OldImage"):
+            if image in dynamodb:
+                shaped[image] = dynamodb[image]
+        shaped["SequenceNumber"] = str(sequence)
+        shaped["SizeBytes"] = dynamodb.get("SizeBytes", dynamodb_size(dynamodb))
+        shaped["StreamViewType"] = view
+        payload = {"eventID": entry.get("eventID") or uuidlib.uuid4().hex, "eventName": name,
+                   "dynamodb": shaped}
+        items.append(StreamItem(shard, str(sequence), sequence, now, dynamodb_key(shaped),
+                                payload))
+    return items
+
+
+class LocalStreams:
+    """Every in-mock stream (one shard each), created on first ``put_records``."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self._shards: Dict[str, List[StreamItem]] = {}
+
+    def put(self, arn: str, records: Any, now: float) -> List[str]:
+        kinesis = arn.split(":")[2] == "kinesis"
+        with self.lock:
+            shard = self._shards.setdefault(arn, [])
+            first = (shard[-1].order + 1 if shard
+                     else _KINESIS_FIRST if kinesis else _DYNAMODB_FIRST)
+            made = (kinesis_items(records, KINESIS_SHARD, first, now) if kinesis
+                    else dynamodb_items(records, DYNAMODB_SHARD, first, now))
+            shard.extend(made)
+            return [item.sequence_number for item in made]
+
+    def shards(self, arn: str) -> Dict[str, List[StreamItem]]:
+        with self.lock:
+            items = list(self._shards.get(arn, []))
+        if not items:
+            return {}
+        return {items[0].shard_id: items}
+
+    def reset(self) -> None:
+        with self.lock:
+            self._shards.clear()
