@@ -16,7 +16,7 @@ from .stream_records import StreamItem, dynamodb_key, epoch
 
 
 def _split(arn: str) -> Optional[List[str]]:
-    parts = arn.split(":")
+    parts = arn.split(":", 5)  # a table stream's label holds colons
     return parts if len(parts) >= 6 and parts[3] and parts[4] else None
 
 

@@ -1,0 +1,211 @@
+"""In-process delivery from moto's Kinesis streams and DynamoDB table streams, and failure
+records sent to moto's SQS queues and SNS topics."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any, Dict, List
+
+import boto3
+import pytest
+from freezegun import freeze_time
+
+from mock_esm import mock_esm
+
+moto = pytest.importorskip("moto")
+
+START = "2026-01-02 03:04:05"
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    monkeypatch.delenv("MOTO_ACCOUNT_ID", raising=False)
+    with freeze_time(START) as frozen, moto.mock_aws(), mock_esm(transition_seconds=0) as esm:
+        esm.frozen = frozen
+        esm.kinesis = boto3.client("kinesis", region_name="us-east-1")
+        esm.ddb = boto3.client("dynamodb", region_name="us-east-1")
+        esm.sqs = boto3.client("sqs", region_name="us-east-1")
+        esm.lam = boto3.client("lambda", region_name="us-east-1")
+        yield esm
+
+
+def _stream(aws: Any, shards: int = 1) -> str:
+    aws.kinesis.create_stream(StreamName="orders", ShardCount=shards)
+    return aws.kinesis.describe_stream(StreamName="orders")["StreamDescription"]["StreamARN"]
+
+
+def _table(aws: Any) -> str:
+    return aws.ddb.create_table(
+        TableName="orders", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )["TableDescription"]["LatestStreamArn"]
+
+
+def _recorder(answer: Any = None):
+    events: List[Dict[str, Any]] = []
+
+    def handler(event: Dict[str, Any], context: Any) -> Any:
+        events.append(event)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    return handler, events
+
+
+def _data(records: List[Dict[str, Any]]) -> List[str]:
+    return [base64.b64decode(r["kinesis"]["data"]).decode() for r in records]
+
+
+def test_records_put_with_boto3_reach_the_handler_in_kinesis_shape(aws):
+    arn = _stream(aws)
+    aws.lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="worker",
+                                        StartingPosition="TRIM_HORIZON")
+    handler, events = _recorder()
+    aws.register_function("worker", handler)
+    put = aws.kinesis.put_record(StreamName="orders", Data=b"hello", PartitionKey="p1")
+
+    [invocation] = aws.poll()
+
+    [record] = events[0]["Records"]
+    assert record["kinesis"]["sequenceNumber"] == put["SequenceNumber"]
+    assert record["eventID"] == f"{put['ShardId']}:{put['SequenceNumber']}"
+    assert record["kinesis"]["partitionKey"] == "p1"
+    assert base64.b64decode(record["kinesis"]["data"]) == b"hello"
+    assert record["kinesis"]["approximateArrivalTimestamp"] == 1767323045.0
+    assert (record["eventSourceARN"], record["eventName"]) == (arn, "aws:kinesis:record")
+    assert invocation.succeeded and aws.poll() == []
+
+
+def test_each_moto_shard_is_read_in_order(aws):
+    arn = _stream(aws, shards=2)
+    aws.lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="worker",
+                                        StartingPosition="TRIM_HORIZON", BatchSize=100)
+    handler, events = _recorder()
+    aws.register_function("worker", handler)
+    sent: Dict[str, List[str]] = {}
+    for n in range(8):
+        put = aws.kinesis.put_record(StreamName="orders", Data=str(n).encode(),
+                                     PartitionKey=f"key-{n}")
+        sent.setdefault(put["ShardId"], []).append(str(n))
+
+    aws.poll()
+
+    got = {e["Records"][0]["eventID"].split(":")[0]: _data(e["Records"]) for e in events}
+    assert got == sent and len(sent) == 2
+
+
+def test_latest_skips_records_put_before_the_mapping(aws):
+    arn = _stream(aws)
+    aws.kinesis.put_record(StreamName="orders", Data=b"old", PartitionKey="k")
+    aws.frozen.tick(1)
+    aws.lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="worker",
+                                        StartingPosition="LATEST")
+    aws.frozen.tick(1)
+    aws.kinesis.put_record(StreamName="orders", Data=b"new", PartitionKey="k")
+    handler, events = _recorder()
+    aws.register_function("worker", handler)
+
+    aws.poll()
+
+    assert [_data(e["Records"]) for e in events] == [["new"]]
+
+
+def test_dynamodb_table_changes_reach_the_handler_as_stream_records(aws):
+    arn = _table(aws)
+    aws.lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="worker",
+                                        StartingPosition="TRIM_HORIZON")
+    handler, events = _recorder()
+    aws.register_function("worker", handler)
+    aws.ddb.put_item(TableName="orders", Item={"id": {"S": "1"}, "n": {"N": "1"}})
+    aws.ddb.put_item(TableName="orders", Item={"id": {"S": "1"}, "n": {"N": "2"}})
+    aws.ddb.delete_item(TableName="orders", Key={"id": {"S": "1"}})
+
+    [invocation] = aws.poll()
+
+    records = events[0]["Records"]
+    assert [r["eventName"] for r in records] == ["INSERT", "MODIFY", "REMOVE"]
+    assert all(r["eventSourceARN"] == arn and r["awsRegion"] == "us-east-1" for r in records)
+    assert records[0]["dynamodb"]["Keys"] == {"id": {"S": "1"}}
+    assert records[1]["dynamodb"]["OldImage"]["n"] == {"N": "1"}
+    assert records[1]["dynamodb"]["NewImage"]["n"] == {"N": "2"}
+    assert records[0]["dynamodb"]["ApproximateCreationDateTime"] == 1767323045.0
+    assert records[0]["dynamodb"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+    json.dumps(invocation.event)  # every value is JSON, as Lambda delivers it
+
+
+def test_exhausted_retries_send_the_failure_record_to_a_moto_sqs_queue(aws):
+    arn = _table(aws)
+    url = aws.sqs.create_queue(QueueName="failures")["QueueUrl"]
+    queue_arn = aws.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    aws.lam.create_event_source_mapping(
+        EventSourceArn=arn, FunctionName="worker", StartingPosition="TRIM_HORIZON",
+        MaximumRetryAttempts=1, DestinationConfig={"OnFailure": {"Destination": queue_arn}})
+    aws.register_function("worker", _recorder(RuntimeError("boom"))[0])
+    aws.ddb.put_item(TableName="orders", Item={"id": {"S": "1"}})
+
+    report = aws.poll()
+
+    [message] = aws.sqs.receive_message(QueueUrl=url)["Messages"]
+    body = json.loads(message["Body"])
+    assert body == report.failures[0]
+    assert body["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert body["requestContext"]["approximateInvokeCount"] == 2
+    assert body["DDBStreamBatchInfo"]["streamArn"] == arn
+    assert body["DDBStreamBatchInfo"]["batchSize"] == 1
+
+
+def test_failure_record_is_published_to_a_moto_sns_topic(aws):
+    arn = _stream(aws)
+    sns = boto3.client("sns", region_name="us-east-1")
+    topic = sns.create_topic(Name="failures")["TopicArn"]
+    url = aws.sqs.create_queue(QueueName="subscriber")["QueueUrl"]
+    queue_arn = aws.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn,
+                  Attributes={"RawMessageDelivery": "true"})
+    aws.lam.create_event_source_mapping(
+        EventSourceArn=arn, FunctionName="worker", StartingPosition="TRIM_HORIZON",
+        MaximumRetryAttempts=0, DestinationConfig={"OnFailure": {"Destination": topic}})
+    aws.register_function("worker", _recorder(RuntimeError("boom"))[0])
+    aws.kinesis.put_record(StreamName="orders", Data=b"x", PartitionKey="k")
+
+    aws.poll()
+
+    [message] = aws.sqs.receive_message(QueueUrl=url)["Messages"]
+    assert json.loads(message["Body"])["KinesisBatchInfo"]["streamArn"] == arn
+
+
+def test_report_batch_item_failures_and_last_processing_result_with_moto(aws):
+    arn = _stream(aws)
+    uuid = aws.lam.create_event_source_mapping(
+        EventSourceArn=arn, FunctionName="worker", StartingPosition="TRIM_HORIZON",
+        FunctionResponseTypes=["ReportBatchItemFailures"])["UUID"]
+    batches: List[List[str]] = []
+
+    def handler(event: Dict[str, Any], context: Any) -> Dict[str, Any]:
+        batches.append(_data(event["Records"]))
+        if len(batches) == 1:
+            second = event["Records"][1]["kinesis"]["sequenceNumber"]
+            return {"batchItemFailures": [{"itemIdentifier": second}]}
+        return {"batchItemFailures": []}
+
+    aws.register_function("worker", handler)
+    for value in "abc":
+        aws.kinesis.put_record(StreamName="orders", Data=value.encode(), PartitionKey="k")
+
+    aws.poll()
+    aws.poll()
+
+    assert batches == [["a", "b", "c"], ["b", "c"]]
+    assert aws.lam.get_event_source_mapping(UUID=uuid)["LastProcessingResult"] == "OK"
+
+
+def test_put_records_refuses_a_stream_moto_holds(aws):
+    arn = _stream(aws)
+    with pytest.raises(ValueError, match="moto holds"):
+        aws.put_records(arn, [{"Data": b"x", "PartitionKey": "k"}])
