@@ -134,6 +134,18 @@ def test_trim_horizon_reads_records_put_before_the_mapping_and_latest_does_not(e
     assert report[0].mapping_uuid == trim
 
 
+def test_a_mapping_on_a_stream_consumer_reads_its_stream(esm):
+    _mapping(esm, STREAM_ARN + "/consumer/fan-out:1767323045")
+    handler = Recorder()
+    esm.register_function("worker", handler)
+    _put(esm, "a")
+
+    [invocation] = esm.poll()
+
+    assert handler.data() == [["a"]]
+    assert invocation.records[0]["eventSourceARN"] == STREAM_ARN
+
+
 def test_at_timestamp_starts_at_the_first_record_from_that_time(esm):
     _put(esm, "before")
     esm.frozen.tick(10)

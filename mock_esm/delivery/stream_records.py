@@ -30,6 +30,13 @@ class StreamItem:
     payload: Mapping[str, Any]
 
 
+def stream_arn(arn: str) -> str:
+    """The stream a mapping reads: a Kinesis consumer ARN (enhanced fan-out) names its stream."""
+    if arn.split(":")[2:3] == ["kinesis"] and "/consumer/" in arn:
+        return arn.split("/consumer/")[0]
+    return arn
+
+
 def iso_millis(seconds: float) -> str:
     """AWS's timestamp form in failure records: ``2019-11-14T00:38:06.021Z``."""
     moment = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
@@ -44,7 +51,7 @@ def invoke_identity_arn(mapping: MappingView) -> str:
 
 def to_record(item: StreamItem, mapping: MappingView) -> Dict[str, Any]:
     """The record Lambda puts in ``event["Records"]`` for this item and mapping."""
-    arn = mapping.event_source_arn or ""
+    arn = stream_arn(mapping.event_source_arn or "")
     region = arn.split(":")[3]
     if mapping.kind == "kinesis":
         return {

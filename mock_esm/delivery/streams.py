@@ -33,7 +33,14 @@ from . import moto_streams
 from .base import Batch, MappingView, Outcome, PollSession
 from .context import function_version
 from .invoke import FunctionError
-from .stream_records import StreamItem, filter_view, iso_millis, sequence_of, to_record
+from .stream_records import (
+    StreamItem,
+    filter_view,
+    iso_millis,
+    sequence_of,
+    stream_arn,
+    to_record,
+)
 from .stream_store import LocalStreams
 
 _BLOCKED = "blocked"
@@ -90,7 +97,7 @@ class StreamSource:
 
     def next_batch(self, mapping: MappingView, now: float,
                    session: PollSession) -> Optional[Batch]:
-        arn = mapping.event_source_arn or ""
+        arn = stream_arn(mapping.event_source_arn or "")
         factor = int(mapping.settings.get("ParallelizationFactor") or 1)
         with self.local.lock:
             for shard_id, items in self._shards(arn).items():
@@ -151,7 +158,7 @@ class StreamSource:
                            "end": iso_millis(window + width)[:-5] + "Z"},
                 "state": lane.state,
                 "shardId": shard_id,
-                "eventSourceARN": mapping.event_source_arn,
+                "eventSourceARN": stream_arn(mapping.event_source_arn or ""),
                 "isFinalInvokeForWindow": final,
                 "isWindowTerminatedEarly": False,
             })
@@ -269,7 +276,7 @@ def failure_record(mapping: MappingView, shard_id: str, items: List[StreamItem],
         "approximateArrivalOfFirstRecord": iso_millis(first.arrival),
         "approximateArrivalOfLastRecord": iso_millis(last.arrival),
         "batchSize": len(items),
-        "streamArn": mapping.event_source_arn,
+        "streamArn": stream_arn(mapping.event_source_arn or ""),
     }
     return record
 
