@@ -441,3 +441,14 @@ def test_every_record_is_delivered_once_in_key_order(keys, batch, factor):
         mine = [int(base64.b64decode(r["kinesis"]["data"])) for r in delivered
                 if r["kinesis"]["partitionKey"] == key]
         assert mine == sorted(mine)
+
+
+def test_a_windowed_response_without_state_fails_the_batch(esm):
+    _mapping(esm, TumblingWindowInSeconds=60, MaximumRetryAttempts=0)
+    esm.register_function("worker", Recorder({"batchItemFailures": []}))
+    _put(esm, "a")
+
+    report = esm.poll()
+
+    assert [item.succeeded for item in report] == [True]  # the handler returned normally...
+    assert len(report.failures) == 1  # ...but Lambda needs the state back, so it gives up

@@ -209,3 +209,83 @@ def test_put_records_refuses_a_stream_moto_holds(aws):
     arn = _stream(aws)
     with pytest.raises(ValueError, match="moto holds"):
         aws.put_records(arn, [{"Data": b"x", "PartitionKey": "k"}])
+
+
+def test_at_timestamp_batch_size_and_batching_window_on_a_moto_stream(aws):
+    arn = _stream(aws)
+    aws.kinesis.put_record(StreamName="orders", Data=b"early", PartitionKey="k")
+    aws.frozen.tick(10)
+    for value in "abc":
+        aws.kinesis.put_record(StreamName="orders", Data=value.encode(), PartitionKey="k")
+    aws.lam.create_event_source_mapping(
+        EventSourceArn=arn, FunctionName="worker", StartingPosition="AT_TIMESTAMP",
+        StartingPositionTimestamp=1767323045 + 10, BatchSize=2,
+        MaximumBatchingWindowInSeconds=5)
+    handler, events = _recorder()
+    aws.register_function("worker", handler)
+
+    aws.poll()  # the full batch goes at once; the single "c" waits for the window
+    assert [_data(e["Records"]) for e in events] == [["a", "b"]]
+    aws.frozen.tick(5)
+    aws.poll()
+
+    assert [_data(e["Records"]) for e in events] == [["a", "b"], ["c"]]
+
+
+def test_bisection_filters_and_parallel_lanes_on_a_moto_stream(aws):
+    arn = _stream(aws)
+    pattern = {"data": {"ok": [True, False]}}
+    aws.lam.create_event_source_mapping(
+        EventSourceArn=arn, FunctionName="worker", StartingPosition="TRIM_HORIZON",
+        BisectBatchOnFunctionError=True, MaximumRetryAttempts=0, ParallelizationFactor=2,
+        FilterCriteria={"Filters": [{"Pattern": json.dumps(pattern)}]})
+    batches: List[List[str]] = []
+
+    def handler(event: Dict[str, Any], context: Any) -> None:
+        batches.append([r["kinesis"]["partitionKey"] + ":" + str(json.loads(
+            base64.b64decode(r["kinesis"]["data"]))["n"]) for r in event["Records"]])
+        if any(not json.loads(base64.b64decode(r["kinesis"]["data"]))["ok"]
+               for r in event["Records"]):
+            raise RuntimeError("bad")
+
+    aws.register_function("worker", handler)
+    rows = [("a", 0, True), ("a", 1, False), ("b", 2, True), ("a", 3, True), ("b", 4, None)]
+    for key, n, ok in rows:
+        aws.kinesis.put_record(StreamName="orders", Data=json.dumps({"n": n, "ok": ok}).encode(),
+                               PartitionKey=key)
+
+    report = aws.poll()
+
+    # Lane 0 holds key "b" (its bytes sum to an even number), lane 1 key "a"; "b:4" is
+    # filtered out; "a:1" fails alone after two halvings and is given up (no retries).
+    assert batches == [["b:2"], ["a:0", "a:1", "a:3"], ["a:0", "a:1"], ["a:0"], ["a:1"],
+                       ["a:3"]]
+    assert len(report.filtered) == 1 and len(report.failures) == 1
+
+
+def test_tumbling_window_state_on_a_moto_table_stream(aws):
+    arn = _table(aws)
+    aws.lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="worker",
+                                        StartingPosition="TRIM_HORIZON",
+                                        TumblingWindowInSeconds=30, BatchSize=1)
+    seen: List[Any] = []
+
+    def handler(event: Dict[str, Any], context: Any) -> Dict[str, Any]:
+        seen.append((event["state"], event["isFinalInvokeForWindow"], event["shardId"]))
+        return {"state": {"count": event["state"].get("count", 0) + len(event["Records"])}}
+
+    aws.register_function("worker", handler)
+    for n in range(2):
+        aws.ddb.put_item(TableName="orders", Item={"id": {"S": str(n)}})
+    aws.frozen.tick(30)
+    aws.ddb.put_item(TableName="orders", Item={"id": {"S": "next window"}})
+
+    aws.poll()
+    aws.frozen.tick(30)
+    aws.poll()
+
+    shard = seen[0][2]
+    # Window one ends with its last record (the clock is past its end when it goes); window
+    # two starts with fresh state and ends with an invocation that carries no records.
+    assert seen == [({}, False, shard), ({"count": 1}, True, shard), ({}, False, shard),
+                    ({"count": 1}, True, shard)]
