@@ -9,36 +9,13 @@ import base64
 import json
 from typing import Any, Dict, List
 
-import boto3
 import pytest
-from freezegun import freeze_time
 
-from mock_esm import mock_esm
+from .delivery_support import START, esm_fixture, recorder  # noqa: F401 (a fixture)
 
-START = "2026-01-02 03:04:05"
 CLUSTER_ARN = "arn:aws:kafka:us-east-1:123456789012:cluster/demo/751d2973-a626-431c-9d4e-d7975eb4"
 BROKER_ARN = "arn:aws:mq:us-east-1:123456789012:broker:orders:b-9bcfa592-423a-4942-879d-eb284b41"
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mq-login-AbCdEf"
-
-
-@pytest.fixture
-def esm():
-    with freeze_time(START) as frozen, mock_esm(transition_seconds=0) as controller:
-        controller.frozen = frozen
-        controller.lam = boto3.client("lambda", region_name="us-east-1")
-        yield controller
-
-
-def _recorder(answer: Any = None):
-    events: List[Dict[str, Any]] = []
-
-    def handler(event: Dict[str, Any], context: Any) -> Any:
-        events.append(event)
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-
-    return handler, events
 
 
 def _msk(esm: Any, **kwargs: Any) -> str:
@@ -54,7 +31,7 @@ def _values(event: Dict[str, Any]) -> Dict[str, List[str]]:
 
 def test_msk_event_groups_records_by_topic_partition_in_lambda_shape(esm):
     uuid = _msk(esm)
-    handler, events = _recorder()
+    handler, events = recorder()
     esm.register_function("worker", handler)
     esm.put_records(CLUSTER_ARN, [
         {"topic": "orders", "partition": 1, "key": "k1", "value": "a",
@@ -85,7 +62,7 @@ def test_self_managed_kafka_is_fed_by_mapping_uuid(esm):
         FunctionName="worker", Topics=["orders"], StartingPosition="TRIM_HORIZON",
         SelfManagedEventSource={"Endpoints": {"KAFKA_BOOTSTRAP_SERVERS": ["b1:9092", "b2:9092"]}},
         SourceAccessConfigurations=[{"Type": "BASIC_AUTH", "URI": SECRET}])["UUID"]
-    handler, events = _recorder()
+    handler, events = recorder()
     esm.register_function("worker", handler)
     esm.put_records(uuid, ["first", {"value": "second", "partition": 2}])
 
@@ -104,7 +81,7 @@ def test_kafka_latest_batch_size_filters_and_retry_of_a_failed_batch(esm):
     pattern = {"value": {"kind": ["order"]}}
     _msk(esm, StartingPosition="LATEST", BatchSize=2,
          FilterCriteria={"Filters": [{"Pattern": json.dumps(pattern)}]})
-    esm.register_function("worker", _recorder(RuntimeError("boom"))[0])
+    esm.register_function("worker", recorder(RuntimeError("boom"))[0])
     esm.frozen.tick(1)
     values = [json.dumps({"kind": k, "n": n}) for n, k in enumerate(["order", "ping", "order"])]
     esm.put_records(CLUSTER_ARN, [{"topic": "orders", "value": v} for v in values])
@@ -112,7 +89,7 @@ def test_kafka_latest_batch_size_filters_and_retry_of_a_failed_batch(esm):
     report = esm.poll()
     assert [r.succeeded for r in report] == [False]  # retried on the next poll, not this one
     assert len(report.filtered) == 1
-    esm.register_function("worker", _recorder()[0])
+    esm.register_function("worker", recorder()[0])
     retry = esm.poll()
 
     got = [json.loads(base64.b64decode(r["value"]))["n"] for r in retry.records()]
@@ -129,13 +106,13 @@ def _mq(esm: Any, **kwargs: Any) -> str:
 
 def test_activemq_event_lists_messages_in_lambda_shape_and_redelivers_after_failure(esm):
     _mq(esm)
-    handler, events = _recorder(RuntimeError("boom"))
+    handler, events = recorder(RuntimeError("boom"))
     esm.register_function("worker", handler)
     [message_id] = esm.put_records(BROKER_ARN, [
         {"data": "hello", "properties": {"index": "1"}, "correlationId": "c-1"}])
 
     esm.poll()
-    esm.register_function("worker", _recorder()[0])
+    esm.register_function("worker", recorder()[0])
     [retry] = esm.poll()
 
     event = events[0]
@@ -155,7 +132,7 @@ def test_activemq_event_lists_messages_in_lambda_shape_and_redelivers_after_fail
 
 def test_rabbitmq_event_groups_messages_by_queue_and_virtual_host(esm):
     _mq(esm, access=[{"Type": "VIRTUAL_HOST", "URI": "/prod"}])
-    handler, events = _recorder()
+    handler, events = recorder()
     esm.register_function("worker", handler)
     esm.put_records(BROKER_ARN, [{"data": "x", "basicProperties": {"contentType": "json"}}])
 
@@ -172,7 +149,7 @@ def test_rabbitmq_event_groups_messages_by_queue_and_virtual_host(esm):
 @pytest.mark.parametrize("source, records, error, words", [
     (CLUSTER_ARN, "x", TypeError, "list of Kafka messages"),
     (CLUSTER_ARN, [{"value": "x", "partition": -1}], ValueError, "partition"),
-    (CLUSTER_ARN, [{"value": 3}], ValueError, "value must be bytes or str"),
+    (CLUSTER_ARN, [{"value": 3}], ValueError, "needs value as bytes or str"),
     (CLUSTER_ARN, [{"value": "x", "offset": 3}], ValueError, "unknown keys"),
     (BROKER_ARN, [{"body": "x"}], ValueError, "unknown keys"),
     (BROKER_ARN, [7], TypeError, "message 0"),

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from mock_esm import mock_esm
 
 from .conftest import STREAM_ARN, TABLE_STREAM_ARN
+from .delivery_support import START, esm_fixture  # noqa: F401 (a fixture)
 
-START = "2026-01-02 03:04:05"
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:worker"
 
 
@@ -40,14 +40,6 @@ class Recorder:
         """The Kinesis data of each invocation, decoded."""
         return [[base64.b64decode(r["kinesis"]["data"]).decode() for r in event["Records"]]
                 for event in self.events]
-
-
-@pytest.fixture
-def esm():
-    with freeze_time(START) as frozen, mock_esm(transition_seconds=0) as controller:
-        controller.frozen = frozen
-        controller.lam = boto3.client("lambda", region_name="us-east-1")
-        yield controller
 
 
 def _mapping(esm: Any, source: str = STREAM_ARN, **kwargs: Any) -> str:

@@ -13,6 +13,8 @@ from freezegun import freeze_time
 
 from mock_esm import mock_esm
 
+from .delivery_support import recorder
+
 moto = pytest.importorskip("moto")
 
 START = "2026-01-02 03:04:05"
@@ -44,18 +46,6 @@ def _table(aws: Any) -> str:
     )["TableDescription"]["LatestStreamArn"]
 
 
-def _recorder(answer: Any = None):
-    events: List[Dict[str, Any]] = []
-
-    def handler(event: Dict[str, Any], context: Any) -> Any:
-        events.append(event)
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-
-    return handler, events
-
-
 def _data(records: List[Dict[str, Any]]) -> List[str]:
     return [base64.b64decode(r["kinesis"]["data"]).decode() for r in records]
 
@@ -64,7 +54,7 @@ def test_records_put_with_boto3_reach_the_handler_in_kinesis_shape(aws):
     arn = _stream(aws)
     aws.lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="worker",
                                         StartingPosition="TRIM_HORIZON")
-    handler, events = _recorder()
+    handler, events = recorder()
     aws.register_function("worker", handler)
     put = aws.kinesis.put_record(StreamName="orders", Data=b"hello", PartitionKey="p1")
 
@@ -84,7 +74,7 @@ def test_each_moto_shard_is_read_in_order(aws):
     arn = _stream(aws, shards=2)
     aws.lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="worker",
                                         StartingPosition="TRIM_HORIZON", BatchSize=100)
-    handler, events = _recorder()
+    handler, events = recorder()
     aws.register_function("worker", handler)
     sent: Dict[str, List[str]] = {}
     for n in range(8):
@@ -106,7 +96,7 @@ def test_latest_skips_records_put_before_the_mapping(aws):
                                         StartingPosition="LATEST")
     aws.frozen.tick(1)
     aws.kinesis.put_record(StreamName="orders", Data=b"new", PartitionKey="k")
-    handler, events = _recorder()
+    handler, events = recorder()
     aws.register_function("worker", handler)
 
     aws.poll()
@@ -118,7 +108,7 @@ def test_dynamodb_table_changes_reach_the_handler_as_stream_records(aws):
     arn = _table(aws)
     aws.lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="worker",
                                         StartingPosition="TRIM_HORIZON")
-    handler, events = _recorder()
+    handler, events = recorder()
     aws.register_function("worker", handler)
     aws.ddb.put_item(TableName="orders", Item={"id": {"S": "1"}, "n": {"N": "1"}})
     aws.ddb.put_item(TableName="orders", Item={"id": {"S": "1"}, "n": {"N": "2"}})
@@ -145,7 +135,7 @@ def test_exhausted_retries_send_the_failure_record_to_a_moto_sqs_queue(aws):
     aws.lam.create_event_source_mapping(
         EventSourceArn=arn, FunctionName="worker", StartingPosition="TRIM_HORIZON",
         MaximumRetryAttempts=1, DestinationConfig={"OnFailure": {"Destination": queue_arn}})
-    aws.register_function("worker", _recorder(RuntimeError("boom"))[0])
+    aws.register_function("worker", recorder(RuntimeError("boom"))[0])
     aws.ddb.put_item(TableName="orders", Item={"id": {"S": "1"}})
 
     report = aws.poll()
@@ -171,7 +161,7 @@ def test_failure_record_is_published_to_a_moto_sns_topic(aws):
     aws.lam.create_event_source_mapping(
         EventSourceArn=arn, FunctionName="worker", StartingPosition="TRIM_HORIZON",
         MaximumRetryAttempts=0, DestinationConfig={"OnFailure": {"Destination": topic}})
-    aws.register_function("worker", _recorder(RuntimeError("boom"))[0])
+    aws.register_function("worker", recorder(RuntimeError("boom"))[0])
     aws.kinesis.put_record(StreamName="orders", Data=b"x", PartitionKey="k")
 
     aws.poll()
@@ -221,7 +211,7 @@ def test_at_timestamp_batch_size_and_batching_window_on_a_moto_stream(aws):
         EventSourceArn=arn, FunctionName="worker", StartingPosition="AT_TIMESTAMP",
         StartingPositionTimestamp=1767323045 + 10, BatchSize=2,
         MaximumBatchingWindowInSeconds=5)
-    handler, events = _recorder()
+    handler, events = recorder()
     aws.register_function("worker", handler)
 
     aws.poll()  # the full batch goes at once; the single "c" waits for the window

@@ -9,6 +9,8 @@ timeout; streams: checkpoints, bisection) without the loop growing a branch per 
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import dataclass, field
 from typing import (
     Any,
@@ -150,3 +152,15 @@ def split_by_filters(patterns: Sequence[str], records: Sequence[Dict[str, Any]],
     for record in records:
         (kept if filters.matches_any(patterns, view(record)) else dropped).append(record)
     return kept, dropped
+
+
+def with_decoded_json(record: Dict[str, Any], key: str, encoded: Any) -> Dict[str, Any]:
+    """The record with ``key`` set to the base64 payload ``encoded`` parsed as JSON, or the
+    record unchanged when the payload is not JSON (then only metadata patterns can match)."""
+    try:
+        parsed = json.loads(base64.b64decode(encoded))
+    except (TypeError, ValueError):
+        return record
+    view = dict(record)
+    view[key] = parsed
+    return view

@@ -12,12 +12,19 @@ Lambda retries a Kafka batch until it succeeds.
 from __future__ import annotations
 
 import base64
-import json
 import threading
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from .base import Batch, MappingView, Outcome, PollSession, split_by_filters
+from .base import (
+    Batch,
+    MappingView,
+    Outcome,
+    PollSession,
+    split_by_filters,
+    with_decoded_json,
+)
+from .inputs import as_bytes, entry, record_list
 
 _KEYS = frozenset({"topic", "partition", "key", "value", "headers", "timestamp"})
 
@@ -33,24 +40,10 @@ class KafkaMessage:
     headers: Tuple[Tuple[str, bytes], ...]
 
 
-def _bytes(value: Any, where: str, name: str) -> bytes:
-    if isinstance(value, str):
-        return value.encode("utf-8")
-    if isinstance(value, (bytes, bytearray)):
-        return bytes(value)
-    raise ValueError(f"{where}: {name} must be bytes or str; got {value!r}")
-
-
 def _message(position: int, raw: Any, now: float) -> Dict[str, Any]:
     where = f"put_records(): message {position}"
-    if isinstance(raw, (str, bytes)):
-        raw = {"value": raw}
-    if not isinstance(raw, Mapping):
-        raise TypeError(f"{where} must be a value (bytes or str) or a dict with value, key, "
-                        f"topic, partition, headers, timestamp; got {raw!r}")
-    unknown = sorted(set(raw) - _KEYS)
-    if unknown:
-        raise ValueError(f"{where} has unknown keys {unknown}; allowed: {sorted(_KEYS)}")
+    raw = entry(raw, where, _KEYS, "value", "a value (bytes or str) or a dict with value, key, "
+                "topic, partition, headers, timestamp")
     partition = raw.get("partition", 0)
     if isinstance(partition, bool) or not isinstance(partition, int) or partition < 0:
         raise ValueError(f"{where}: partition must be an integer of 0 or more; got {partition!r}")
@@ -65,9 +58,9 @@ def _message(position: int, raw: Any, now: float) -> Dict[str, Any]:
         raise ValueError(f"{where}: timestamp is in epoch milliseconds; got {timestamp!r}")
     key = raw.get("key")
     return {"topic": topic, "partition": partition, "timestamp": timestamp,
-            "key": None if key is None else _bytes(key, where, "key"),
-            "value": _bytes(raw.get("value"), where, "value"),
-            "headers": tuple((str(k), _bytes(v, where, f"header {k!r}"))
+            "key": None if key is None else as_bytes(key, where, "key"),
+            "value": as_bytes(raw.get("value"), where, "value"),
+            "headers": tuple((str(k), as_bytes(v, where, f"header {k!r}"))
                              for k, v in headers.items())}
 
 
@@ -89,13 +82,7 @@ def to_record(message: KafkaMessage, topic: str) -> Dict[str, Any]:
 
 def filter_view(record: Dict[str, Any]) -> Dict[str, Any]:
     """What a filter pattern sees: ``value`` decoded as JSON when it is JSON."""
-    try:
-        parsed = json.loads(base64.b64decode(record["value"]))
-    except ValueError:
-        return record
-    view = dict(record)
-    view["value"] = parsed
-    return view
+    return with_decoded_json(record, "value", record["value"])
 
 
 def bootstrap_servers(mapping: MappingView) -> str:
@@ -182,9 +169,8 @@ class KafkaSource:
 
     def put_records(self, source: str, records: Sequence[Any], account_id: str,
                     region: str, now: float) -> List[str]:
-        if isinstance(records, (str, bytes, Mapping)) or not isinstance(records, Sequence):
-            raise TypeError(f"put_records() takes a list of Kafka messages; got {records!r}")
-        checked = [_message(n, raw, now) for n, raw in enumerate(records)]
+        checked = [_message(n, raw, now)
+                   for n, raw in enumerate(record_list(records, "Kafka messages"))]
         ids = []
         with self.lock:
             for item in checked:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from .base import Batch, MappingView, Outcome, PollSession, split_by_filters
+from .inputs import as_bytes, entry, record_list
 
 _KEYS = frozenset({"data", "queue", "properties", "basicProperties", "messageType",
                    "correlationId", "priority", "deliveryMode", "expiration"})
@@ -37,24 +38,14 @@ class MqMessage:
 
 def _checked(position: int, raw: Any) -> Tuple[Optional[str], bytes, Dict[str, Any]]:
     where = f"put_records(): message {position}"
-    if isinstance(raw, (str, bytes)):
-        raw = {"data": raw}
-    if not isinstance(raw, Mapping):
-        raise TypeError(f"{where} must be the message data (bytes or str) or a dict with data "
-                        f"and optional queue, properties, basicProperties; got {raw!r}")
-    unknown = sorted(set(raw) - _KEYS)
-    if unknown:
-        raise ValueError(f"{where} has unknown keys {unknown}; allowed: {sorted(_KEYS)}")
-    data = raw.get("data")
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    if not isinstance(data, (bytes, bytearray)):
-        raise ValueError(f"{where} needs data as bytes or str; got {data!r}")
+    raw = entry(raw, where, _KEYS, "data", "the message data (bytes or str) or a dict with data "
+                "and optional queue, properties, basicProperties")
+    data = as_bytes(raw.get("data"), where, "data")
     queue = raw.get("queue")
     if queue is not None and (not isinstance(queue, str) or not queue):
         raise ValueError(f"{where}: queue must be a non-empty string; got {queue!r}")
     options = {k: copy.deepcopy(v) for k, v in raw.items() if k not in ("data", "queue")}
-    return queue, bytes(data), options
+    return queue, data, options
 
 
 def _virtual_host(mapping: MappingView) -> Optional[str]:
@@ -176,9 +167,8 @@ class MqSource:
 
     def put_records(self, source: str, records: Sequence[Any], account_id: str,
                     region: str, now: float) -> List[str]:
-        if isinstance(records, (str, bytes, Mapping)) or not isinstance(records, Sequence):
-            raise TypeError(f"put_records() takes a list of MQ messages; got {records!r}")
-        checked = [_checked(n, raw) for n, raw in enumerate(records)]
+        checked = [_checked(n, raw)
+                   for n, raw in enumerate(record_list(records, "MQ messages"))]
         ids = []
         with self.lock:
             for queue, data, options in checked:

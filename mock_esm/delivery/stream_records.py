@@ -7,13 +7,12 @@ does, when a batch is built for one mapping.
 
 from __future__ import annotations
 
-import base64
 import datetime
 import json
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional
 
-from .base import MappingView
+from .base import MappingView, with_decoded_json
 
 KINESIS_EVENT_NAME = "aws:kinesis:record"
 
@@ -93,13 +92,7 @@ def filter_view(record: Dict[str, Any]) -> Dict[str, Any]:
     kinesis = record.get("kinesis")
     if not isinstance(kinesis, dict):
         return record
-    try:
-        parsed = json.loads(base64.b64decode(kinesis["data"]))
-    except ValueError:
-        return record
-    view = dict(record)
-    view["data"] = parsed
-    return view
+    return with_decoded_json(record, "data", kinesis["data"])
 
 
 def dynamodb_size(dynamodb: Mapping[str, Any]) -> int:

@@ -11,8 +11,10 @@ import base64
 import copy
 import threading
 import uuid as uuidlib
-from typing import Any, Dict, List, Mapping, Sequence
+from typing import Any, Dict, List, Mapping
 
+from .inputs import as_bytes, record_list
+from .inputs import entry as checked_entry
 from .stream_records import StreamItem, dynamodb_key, dynamodb_size, event_name_for
 
 KINESIS_SHARD = "shardId-000000000000"
@@ -24,36 +26,21 @@ _VIEW_TYPES = ("KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES")
 _EVENT_NAMES = ("INSERT", "MODIFY", "REMOVE")
 
 
-def _list_of_records(records: Any, what: str) -> Sequence[Any]:
-    if isinstance(records, (str, bytes, Mapping)) or not isinstance(records, Sequence):
-        raise TypeError(f"put_records() takes a list of {what}; got {records!r}")
-    return records
-
-
 def kinesis_items(records: Any, shard: str, first: int, now: float) -> List[StreamItem]:
     """PutRecords entries (``Data`` bytes or str, ``PartitionKey``), checked as Kinesis does."""
     items: List[StreamItem] = []
-    for position, entry in enumerate(_list_of_records(records, "PutRecords entries (dict)")):
+    for position, raw in enumerate(record_list(records, "PutRecords entries (dict)")):
         where = f"put_records(): entry {position}"
-        if not isinstance(entry, Mapping):
-            raise TypeError(f"{where} must be a PutRecords entry (dict with Data and "
-                            f"PartitionKey); got {entry!r}")
-        unknown = sorted(set(entry) - _KINESIS_KEYS)
-        if unknown:
-            raise ValueError(f"{where} has unknown keys {unknown}; allowed: "
-                             f"{sorted(_KINESIS_KEYS)}")
-        data = entry.get("Data")
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-        if not isinstance(data, (bytes, bytearray)):
-            raise ValueError(f"{where} needs Data as bytes or str; got {data!r}")
+        entry = checked_entry(raw, where, _KINESIS_KEYS, None,
+                              "a PutRecords entry (dict with Data and PartitionKey)")
+        data = as_bytes(entry.get("Data"), where, "Data")
         key = entry.get("PartitionKey")
         if not isinstance(key, str) or not 1 <= len(key) <= 256:
             raise ValueError(f"{where} needs a PartitionKey string of 1 to 256 characters; "
                              f"got {key!r}")
         sequence = first + len(items)
         items.append(StreamItem(shard, str(sequence), sequence, now, key,
-                                {"data": base64.b64encode(bytes(data)).decode("ascii")}))
+                                {"data": base64.b64encode(data).decode("ascii")}))
     return items
 
 
@@ -61,10 +48,9 @@ def dynamodb_items(records: Any, shard: str, first: int, now: float) -> List[Str
     """Stream records: ``{"eventName": ..., "dynamodb": {"Keys": ..., "NewImage": ...}}`` or
     just the ``dynamodb`` part; what is left out is filled in as DynamoDB fills it."""
     items: List[StreamItem] = []
-    for position, entry in enumerate(_list_of_records(records, "DynamoDB stream records")):
+    for position, raw in enumerate(record_list(records, "DynamoDB stream records")):
         where = f"put_records(): record {position}"
-        if not isinstance(entry, Mapping):
-            raise TypeError(f"{where} must be a dict; got {entry!r}")
+        entry = checked_entry(raw, where, None, None, "a dict")
         part = entry.get("dynamodb", entry)
         if not isinstance(part, Mapping) or not isinstance(part.get("Keys"), Mapping) or not (
                 part["Keys"]):
