@@ -9,7 +9,11 @@ import base64
 import json
 from typing import Any, Dict, List
 
+import boto3
 import pytest
+from freezegun import freeze_time
+
+from mock_esm import mock_esm
 
 from .delivery_support import START, esm_fixture, recorder  # noqa: F401 (a fixture)
 
@@ -158,3 +162,26 @@ def test_rabbitmq_event_groups_messages_by_queue_and_virtual_host(esm):
 def test_put_records_refuses_bad_broker_input(esm, source, records, error, words):
     with pytest.raises(error, match=words):
         esm.put_records(source, records)
+
+
+def test_a_moto_rabbitmq_broker_gets_the_rabbitmq_event_shape(monkeypatch):
+    moto = pytest.importorskip("moto")
+    monkeypatch.delenv("MOTO_ACCOUNT_ID", raising=False)
+    with freeze_time(START), moto.mock_aws(), mock_esm(transition_seconds=0) as esm:
+        broker = boto3.client("mq", region_name="us-east-1").create_broker(
+            BrokerName="orders", EngineType="RABBITMQ", EngineVersion="3.13",
+            HostInstanceType="mq.t3.micro", DeploymentMode="SINGLE_INSTANCE",
+            PubliclyAccessible=False, AutoMinorVersionUpgrade=True,
+            Users=[{"Username": "admin", "Password": "password1234"}])["BrokerArn"]
+        boto3.client("lambda", region_name="us-east-1").create_event_source_mapping(
+            EventSourceArn=broker, FunctionName="worker", Queues=["orders"],
+            SourceAccessConfigurations=[{"Type": "BASIC_AUTH", "URI": SECRET}])
+        handler, events = recorder()
+        esm.register_function("worker", handler)
+        esm.put_records(broker, ["hello"])
+
+        esm.poll()
+
+    assert events[0]["eventSource"] == "aws:rmq"
+    [message] = events[0]["rmqMessagesByQueue"]["orders::/"]
+    assert base64.b64decode(message["data"]) == b"hello"

@@ -96,7 +96,10 @@ def send_failure(destination: str, record: Dict[str, Any], now: float) -> bool:
         queue = queue_for(destination)
         if queue is None:
             return False
-        queue.send([Entry(body, {}, None, None, 0, None)], now)
+        try:
+            queue.send([Entry(body, {}, None, None, 0, None)], now)
+        except ValueError:  # moto refused it (a FIFO queue needs a group): not delivered
+            return False
         return True
     if parts[2] == "sns":
         from moto.sns.models import sns_backends
