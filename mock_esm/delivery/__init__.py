@@ -7,10 +7,16 @@ Layout (one job per module):
 * ``invoke`` calls a handler as Lambda does and reads partial batch responses.
 * ``base`` the contract a source family implements (``Source``, ``Batch``, ``Outcome``).
 * ``sqs`` the SQS family; ``sqs_message`` its event records; ``sqs_queue`` the in-mock queue;
-  ``moto_sqs`` moto's queues, the only module that touches moto.
+  ``moto_sqs`` moto's queues.
+* ``streams`` Kinesis and DynamoDB Streams (lanes, checkpoints, retries, bisection, windows);
+  ``stream_records`` their records; ``stream_store`` the in-mock streams; ``moto_streams``
+  moto's streams and on-failure destinations.
+* ``kafka`` MSK and self-managed Kafka; ``mq`` Amazon MQ (ActiveMQ, RabbitMQ).
+* ``inputs`` checks on what tests pass to ``put_records``.
 * ``report`` what ``poll()`` returns.
 
-Nothing here imports botocore; moto is touched only when it is imported and active.
+Nothing here imports botocore; moto is touched (by the ``moto_*`` modules and ``mq``) only when
+it is imported and active.
 """
 
 from __future__ import annotations
