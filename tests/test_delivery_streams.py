@@ -9,7 +9,6 @@ import base64
 import json
 from typing import Any, Dict, List
 
-import boto3
 import pytest
 from freezegun import freeze_time
 from hypothesis import given, settings
@@ -418,9 +417,9 @@ def test_dynamodb_put_records_refuses_bad_input(esm, record, message):
 @settings(max_examples=25, deadline=None)
 @given(keys=st.lists(st.sampled_from("xyz"), min_size=1, max_size=12),
        batch=st.integers(min_value=1, max_value=5), factor=st.integers(min_value=1, max_value=3))
-def test_every_record_is_delivered_once_in_key_order(keys, batch, factor):
+def test_every_record_is_delivered_once_in_key_order(client, keys, batch, factor):
     with freeze_time(START), mock_esm(transition_seconds=0) as esm:
-        boto3.client("lambda", region_name="us-east-1").create_event_source_mapping(
+        client.create_event_source_mapping(
             EventSourceArn=STREAM_ARN, FunctionName="worker", StartingPosition="TRIM_HORIZON",
             BatchSize=batch, ParallelizationFactor=factor)
         esm.register_function("worker", lambda event, context: None)
