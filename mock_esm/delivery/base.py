@@ -78,6 +78,8 @@ class Batch:
     token: Any = None
     invoke_when_empty: bool = False
     """A stream's final tumbling-window invocation carries state but may carry no records."""
+    requires_state: bool = False
+    """A tumbling-window batch: a response without ``state`` fails it, as on AWS."""
 
 
 @dataclass(frozen=True)

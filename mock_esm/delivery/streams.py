@@ -165,7 +165,7 @@ class StreamSource:
         return Batch(mapping=mapping, event=event, records=kept,
                      item_ids=[sequence_of(r) for r in kept], filtered=dropped,
                      token=Token(lane, lane_key, shard_id, items, session, window, final),
-                     invoke_when_empty=final)
+                     invoke_when_empty=final, requires_state=window is not None)
 
     def complete(self, batch: Batch, outcome: Outcome, now: float) -> None:
         token: Optional[Token] = batch.token
