@@ -406,6 +406,7 @@ def test_kinesis_put_records_refuses_bad_input(esm, records, error, message):
     ({"NewImage": {}}, "dynamodb.Keys"),
     ({"Keys": {"id": {"S": "1"}}, "StreamViewType": "ALL"}, "StreamViewType"),
     ({"eventName": "UPSERT", "dynamodb": {"Keys": {"id": {"S": "1"}}}}, "eventName"),
+    ({"Keys": {"id": {"B": b"\x00"}}}, "base64 strings"),
 ])
 def test_dynamodb_put_records_refuses_bad_input(esm, record, message):
     with pytest.raises(ValueError, match=message):

@@ -127,6 +127,23 @@ def test_dynamodb_table_changes_reach_the_handler_as_stream_records(aws):
     json.dumps(invocation.event)  # every value is JSON, as Lambda delivers it
 
 
+def test_binary_and_nested_attributes_arrive_as_stream_json(aws):
+    arn = _table(aws)
+    aws.lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="worker",
+                                        StartingPosition="TRIM_HORIZON")
+    handler, events = recorder()
+    aws.register_function("worker", handler)
+    aws.ddb.put_item(TableName="orders", Item={
+        "id": {"S": "1"}, "blob": {"B": b"\x00\x01"},
+        "meta": {"M": {"tags": {"L": [{"S": "a"}, {"N": "2"}]}}}})
+
+    aws.poll()
+
+    image = events[0]["Records"][0]["dynamodb"]["NewImage"]
+    assert image["blob"] == {"B": base64.b64encode(b"\x00\x01").decode()}
+    assert image["meta"] == {"M": {"tags": {"L": [{"S": "a"}, {"N": "2"}]}}}
+
+
 def test_exhausted_retries_send_the_failure_record_to_a_moto_sqs_queue(aws):
     arn = _table(aws)
     url = aws.sqs.create_queue(QueueName="failures")["QueueUrl"]

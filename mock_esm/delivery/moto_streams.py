@@ -47,6 +47,7 @@ def _kinesis_shards(parts: List[str]) -> Optional[Dict[str, List[StreamItem]]]:
 
 def _dynamodb_shards(parts: List[str]) -> Optional[Dict[str, List[StreamItem]]]:
     from moto.dynamodb.models import dynamodb_backends
+    from moto.dynamodb.models.utilities import dynamo_json_dump
 
     _, name, _, label = parts[5].split("/", 3)
     try:
@@ -62,8 +63,8 @@ def _dynamodb_shards(parts: List[str]) -> Optional[Dict[str, List[StreamItem]]]:
         dynamodb = dict(record["dynamodb"])
         arrival = epoch(dynamodb.get("ApproximateCreationDateTime")) or 0.0
         dynamodb["ApproximateCreationDateTime"] = float(int(arrival))
-        # moto counts the whole JSON document; DynamoDB counts keys and images.
-        dynamodb = json.loads(json.dumps(dynamodb))
+        # moto's own encoder: its images may hold moto values, bytes and datetimes.
+        dynamodb = json.loads(dynamo_json_dump(dynamodb))
         sequence = str(dynamodb["SequenceNumber"])
         items.append(StreamItem(shard.id, sequence, int(sequence), arrival,
                                 dynamodb_key(dynamodb),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import json
 import threading
 import uuid as uuidlib
 from typing import Any, Dict, List, Mapping
@@ -60,6 +61,12 @@ def dynamodb_items(records: Any, shard: str, first: int, now: float) -> List[Str
         for image in ("NewImage", "OldImage"):
             if image in dynamodb and not isinstance(dynamodb[image], Mapping):
                 raise ValueError(f"{where}: dynamodb.{image} must be a dict in DynamoDB JSON")
+        try:
+            json.dumps(dynamodb)
+        except (TypeError, ValueError):
+            raise ValueError(f"{where}: the dynamodb part must be DynamoDB JSON as a stream "
+                             f"record carries it (binary B/BS values as base64 strings)"
+                             ) from None
         name = entry.get("eventName") or event_name_for(dynamodb)
         if name not in _EVENT_NAMES:
             raise ValueError(f"{where}: eventName must be one of {list(_EVENT_NAMES)}; "
