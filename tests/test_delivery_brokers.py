@@ -185,3 +185,17 @@ def test_a_moto_rabbitmq_broker_gets_the_rabbitmq_event_shape(monkeypatch):
     assert events[0]["eventSource"] == "aws:rmq"
     [message] = events[0]["rmqMessagesByQueue"]["orders::/"]
     assert base64.b64decode(message["data"]) == b"hello"
+
+
+def test_kafka_batching_window_waits_on_the_mock_clock_unless_the_batch_is_full(esm):
+    _msk(esm, BatchSize=2, MaximumBatchingWindowInSeconds=3)
+    handler, events = recorder()
+    esm.register_function("worker", handler)
+    esm.put_records(CLUSTER_ARN, [{"topic": "orders", "value": v} for v in "abc"])
+
+    esm.poll()
+    assert [_values(e) for e in events] == [{"orders-0": ["a", "b"]}]  # full: at once
+    esm.frozen.tick(3)
+    esm.poll()
+
+    assert [_values(e) for e in events][1:] == [{"orders-0": ["c"]}]

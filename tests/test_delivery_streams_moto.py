@@ -296,3 +296,24 @@ def test_tumbling_window_state_on_a_moto_table_stream(aws):
     # two starts with fresh state and ends with an invocation that carries no records.
     assert seen == [({}, False, shard), ({"count": 1}, True, shard), ({}, False, shard),
                     ({"count": 1}, True, shard)]
+
+
+def test_records_older_than_the_age_limit_are_given_up_with_moto(aws):
+    arn = _stream(aws)
+    aws.lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="worker",
+                                        StartingPosition="TRIM_HORIZON",
+                                        MaximumRecordAgeInSeconds=60)
+    handler, events = recorder(RuntimeError("boom"))
+    aws.register_function("worker", handler)
+    aws.kinesis.put_record(StreamName="orders", Data=b"x", PartitionKey="k")
+    aws.poll()  # fails; unlimited retries, so it waits for the next poll
+    aws.frozen.tick(61)
+
+    report = aws.poll()
+
+    assert len(events) == 1 and list(report) == []
+    [failure] = report.failures
+    assert failure["requestContext"]["condition"] == "RecordAgeExceeded"
+    assert "responseContext" not in failure
+    assert failure["KinesisBatchInfo"]["approximateArrivalOfFirstRecord"] == (
+        "2026-01-02T03:04:05.000Z")
