@@ -36,6 +36,7 @@ class EventSourceMapping:
         "_rendered_version",
         "account_id",
         "arn",
+        "created",
         "fields",
         "function_name",
         "kind",
@@ -68,6 +69,7 @@ class EventSourceMapping:
         self.pending_until: Optional[float] = None
         self.settles_to: Optional[str] = None
         self.last_modified = now
+        self.created = now
         self.version = 0
         self._rendered: bytes = b""
         self._rendered_version = -1

@@ -302,8 +302,11 @@ class EsmMock:
                                             memory_size=memory_size)
 
     def put_records(self, source: str, records: List[Any]) -> List[str]:
-        """Send messages (body strings or SendMessageBatch entries) to a queue; their IDs."""
-        return delivery.DELIVERY.put_records(source, records)
+        """Add records to an in-mock source (queue, stream, topic, broker); their IDs.
+
+        ``source`` is the event source ARN, or a self-managed Kafka mapping's UUID.
+        """
+        return delivery.DELIVERY.put_records(source, records, RUNTIME.registry)
 
     def poll(self, uuid: Optional[str] = None) -> delivery.PollReport:
         """Deliver every ready batch of every enabled mapping (or of one) now; what happened."""

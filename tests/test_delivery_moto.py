@@ -12,6 +12,8 @@ from freezegun import freeze_time
 
 from mock_esm import mock_esm
 
+from .delivery_support import recorder
+
 moto = pytest.importorskip("moto")
 
 START = "2026-01-02 03:04:05"
@@ -41,23 +43,11 @@ def _counts(aws: Any, url: str) -> List[int]:
             int(attributes["ApproximateNumberOfMessagesNotVisible"])]
 
 
-def _recorder(answer: Any = None):
-    events: List[Dict[str, Any]] = []
-
-    def handler(event: Dict[str, Any], context: Any) -> Any:
-        events.append(event)
-        if isinstance(answer, Exception):
-            raise answer
-        return answer(event) if callable(answer) else answer
-
-    return handler, events
-
-
 def test_messages_sent_with_boto3_reach_the_handler_and_are_deleted(aws):
     queue = _queue(aws, "jobs")
     aws.lam.create_event_source_mapping(EventSourceArn=queue["arn"], FunctionName="worker",
                                         BatchSize=2)
-    handler, events = _recorder()
+    handler, events = recorder()
     aws.register_function("worker", handler)
     sent = [aws.sqs.send_message(QueueUrl=queue["url"], MessageBody=f"m{i}",
                                  MessageAttributes={"blob": {"DataType": "Binary",
@@ -79,7 +69,7 @@ def test_messages_sent_with_boto3_reach_the_handler_and_are_deleted(aws):
 def test_a_failed_batch_stays_in_flight_for_moto_visibility_timeout(aws):
     queue = _queue(aws, "jobs", VisibilityTimeout="60")
     aws.lam.create_event_source_mapping(EventSourceArn=queue["arn"], FunctionName="worker")
-    handler, _events = _recorder(RuntimeError("boom"))
+    handler, _events = recorder(RuntimeError("boom"))
     aws.register_function("worker", handler)
     aws.sqs.send_message(QueueUrl=queue["url"], MessageBody="m")
     [invocation] = aws.poll()
@@ -97,7 +87,7 @@ def test_moto_redrive_policy_moves_a_failing_message_to_the_dead_letter_queue(aw
     queue = _queue(aws, "jobs", VisibilityTimeout="10", RedrivePolicy=json.dumps(
         {"deadLetterTargetArn": dlq["arn"], "maxReceiveCount": 2}))
     aws.lam.create_event_source_mapping(EventSourceArn=queue["arn"], FunctionName="worker")
-    handler, events = _recorder(RuntimeError("poison"))
+    handler, events = recorder(RuntimeError("poison"))
     aws.register_function("worker", handler)
     aws.sqs.send_message(QueueUrl=queue["url"], MessageBody="poison")
     for _ in range(3):
@@ -113,7 +103,7 @@ def test_report_batch_item_failures_leaves_only_the_listed_message_in_moto(aws):
     queue = _queue(aws, "jobs")
     aws.lam.create_event_source_mapping(EventSourceArn=queue["arn"], FunctionName="worker",
                                         FunctionResponseTypes=["ReportBatchItemFailures"])
-    handler, _events = _recorder(lambda event: {"batchItemFailures": [
+    handler, _events = recorder(lambda event: {"batchItemFailures": [
         {"itemIdentifier": r["messageId"]} for r in event["Records"] if r["body"] == "bad"]})
     aws.register_function("worker", handler)
     for body in ("good", "bad", "fine"):
@@ -156,7 +146,7 @@ def test_filters_delete_unmatched_messages_from_the_moto_queue(aws):
     aws.lam.create_event_source_mapping(
         EventSourceArn=queue["arn"], FunctionName="worker",
         FilterCriteria={"Filters": [{"Pattern": json.dumps({"body": {"ok": [True]}})}]})
-    handler, events = _recorder()
+    handler, events = recorder()
     aws.register_function("worker", handler)
     for body in ('{"ok": true}', '{"ok": false}', "text"):
         aws.sqs.send_message(QueueUrl=queue["url"], MessageBody=body)

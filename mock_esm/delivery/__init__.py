@@ -7,10 +7,16 @@ Layout (one job per module):
 * ``invoke`` calls a handler as Lambda does and reads partial batch responses.
 * ``base`` the contract a source family implements (``Source``, ``Batch``, ``Outcome``).
 * ``sqs`` the SQS family; ``sqs_message`` its event records; ``sqs_queue`` the in-mock queue;
-  ``moto_sqs`` moto's queues, the only module that touches moto.
+  ``moto_sqs`` moto's queues.
+* ``streams`` Kinesis and DynamoDB Streams (lanes, checkpoints, retries, bisection, windows);
+  ``stream_records`` their records; ``stream_store`` the in-mock streams; ``moto_streams``
+  moto's streams and on-failure destinations.
+* ``kafka`` MSK and self-managed Kafka; ``mq`` Amazon MQ (ActiveMQ, RabbitMQ).
+* ``inputs`` checks on what tests pass to ``put_records``.
 * ``report`` what ``poll()`` returns.
 
-Nothing here imports botocore; moto is touched only when it is imported and active.
+Nothing here imports botocore; moto is touched (by the ``moto_*`` modules and ``mq``) only when
+it is imported and active.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from ..sources import kind_for
 from .base import Source
 from .functions import DEFAULT_MEMORY_SIZE, DEFAULT_TIMEOUT, FunctionRegistry, Handler
 from .invoke import FunctionError, MarshalError, TaskTimedOut
-from .poller import family_sources, mapping_exists, poll
+from .poller import family_sources, kafka_mapping, mapping_exists, poll
 from .report import FilteredRecord, Invocation, PollReport
 
 __all__ = ["DELIVERY", "Delivery", "FilteredRecord", "FunctionError", "Invocation",
@@ -43,10 +49,18 @@ class Delivery:
                           memory_size: int = DEFAULT_MEMORY_SIZE) -> None:
         self.functions.register(function, handler, timeout=timeout, memory_size=memory_size)
 
-    def put_records(self, source: str, records: Sequence[Any]) -> List[str]:
+    def put_records(self, source: str, records: Sequence[Any],
+                    registry: Optional[BackendRegistry] = None) -> List[str]:
         if not isinstance(source, str):
-            raise TypeError(f"put_records() takes the event source ARN as a string; "
-                            f"got {source!r}")
+            raise TypeError(f"put_records() takes the event source ARN as a string (or a "
+                            f"self-managed Kafka mapping's UUID); got {source!r}")
+        now = clock.now()
+        if not source.startswith("arn:"):
+            owner = None if registry is None else kafka_mapping(registry, source, now)
+            if owner is None:
+                raise ValueError(f"put_records(): {source!r} is not an event source ARN, nor "
+                                 f"the UUID of a self-managed Kafka mapping")
+            return self.sources["kafka"].put_records(source, records, owner[0], owner[1], now)
         try:
             kind = kind_for(source)
         except AwsError:
@@ -54,10 +68,10 @@ class Delivery:
         family = self.sources.get(kind.family)
         if family is None:
             raise NotImplementedError(
-                f"put_records(): in-process delivery supports SQS queues so far; "
-                f"{source!r} is a {kind.name} source")
+                f"put_records(): in-process delivery does not support {kind.name} sources; "
+                f"{source!r} is one")
         parts = source.split(":")
-        return family.put_records(source, records, parts[4], parts[3], clock.now())
+        return family.put_records(source, records, parts[4], parts[3], now)
 
     def poll(self, registry: BackendRegistry, uuid: Optional[str] = None) -> PollReport:
         if uuid is not None:

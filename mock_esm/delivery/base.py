@@ -9,6 +9,8 @@ timeout; streams: checkpoints, bisection) without the loop growing a branch per 
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import dataclass, field
 from typing import (
     Any,
@@ -39,6 +41,7 @@ class MappingView:
     account_id: str
     region: str
     settings: Mapping[str, Any]
+    created: float = 0.0
 
     @property
     def batch_size(self) -> int:
@@ -73,6 +76,10 @@ class Batch:
     item_ids: List[str]
     filtered: List[Dict[str, Any]] = field(default_factory=list)
     token: Any = None
+    invoke_when_empty: bool = False
+    """A stream's final tumbling-window invocation carries state but may carry no records."""
+    requires_state: bool = False
+    """A tumbling-window batch: a response without ``state`` fails it, as on AWS."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,9 @@ class Outcome:
 
     failed: FrozenSet[str]
     error: Optional[BaseException] = None
+    request_id: Optional[str] = None
+    result: Any = None
+    """What the handler returned, as JSON sees it (a tumbling window's ``state`` lives here)."""
 
     @property
     def succeeded(self) -> bool:
@@ -96,6 +106,8 @@ class PollSession:
 
     def __init__(self) -> None:
         self._seen: Dict[str, Set[str]] = {}
+        self.failures: List[Dict[str, Any]] = []
+        """Records of discarded stream batches, as sent to their on-failure destinations."""
 
     def seen(self, source: str) -> Set[str]:
         """The items of ``source`` already delivered by this poll (a live set)."""
@@ -142,3 +154,15 @@ def split_by_filters(patterns: Sequence[str], records: Sequence[Dict[str, Any]],
     for record in records:
         (kept if filters.matches_any(patterns, view(record)) else dropped).append(record)
     return kept, dropped
+
+
+def with_decoded_json(record: Dict[str, Any], key: str, encoded: Any) -> Dict[str, Any]:
+    """The record with ``key`` set to the base64 payload ``encoded`` parsed as JSON, or the
+    record unchanged when the payload is not JSON (then only metadata patterns can match)."""
+    try:
+        parsed = json.loads(base64.b64decode(encoded))
+    except (TypeError, ValueError):
+        return record
+    view = dict(record)
+    view[key] = parsed
+    return view

@@ -101,8 +101,11 @@ def invoke(target: FunctionTarget, batch: Batch) -> Tuple[Invocation, Outcome]:
         failed = batch.item_ids if named is None else [i for i in batch.item_ids if i in named]
     else:
         failed = ()
+    if error is None and batch.requires_state and not (
+            isinstance(wire, dict) and "state" in wire):
+        failed = batch.item_ids
     invocation = Invocation(
         mapping_uuid=batch.mapping.uuid, function_arn=batch.mapping.function_arn,
         event=batch.event, records=batch.records, aws_request_id=request_id, result=result,
         error=error, failed_item_ids=tuple(failed))
-    return invocation, Outcome(frozenset(failed), error)
+    return invocation, Outcome(frozenset(failed), error, request_id, wire)

@@ -10,7 +10,7 @@ frozen clock is seen by the batches after it.
 from __future__ import annotations
 
 import copy
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from .. import clock
 from ..backend import BackendRegistry
@@ -34,7 +34,7 @@ def enabled_mappings(registry: BackendRegistry, now: float,
                     event_source_arn=mapping.fields.get("EventSourceArn"),
                     family=mapping.kind.family, kind=mapping.kind.name,
                     account_id=mapping.account_id, region=mapping.region,
-                    settings=copy.deepcopy(mapping.fields)))
+                    settings=copy.deepcopy(mapping.fields), created=mapping.created))
     return views
 
 
@@ -43,12 +43,23 @@ def mapping_exists(registry: BackendRegistry, uuid: str, now: float) -> bool:
                for mapping in backend.snapshot(now))
 
 
+def kafka_mapping(registry: BackendRegistry, uuid: str,
+                  now: float) -> Optional[Tuple[str, str]]:
+    """(account, region) of the self-managed Kafka mapping with this UUID, if there is one."""
+    for backend in registry.backends():
+        for mapping in backend.snapshot(now):
+            if mapping.uuid == uuid and mapping.kind.name == "kafka":
+                return mapping.account_id, mapping.region
+    return None
+
+
 def poll(registry: BackendRegistry, functions: FunctionRegistry, sources: Dict[str, Source],
          uuid: Optional[str] = None) -> PollReport:
     report = PollReport()
     session = PollSession()
     while _round(registry, functions, sources, uuid, session, report):
         pass
+    report.failures.extend(session.failures)
     return report
 
 
@@ -65,19 +76,35 @@ def _round(registry: BackendRegistry, functions: FunctionRegistry, sources: Dict
             continue
         progressed = True
         report.filtered.extend(FilteredRecord(view.uuid, r) for r in batch.filtered)
-        if not batch.records:
+        if not batch.records and not batch.invoke_when_empty:
             source.complete(batch, Outcome(frozenset()), clock.now())
             continue
         invocation, outcome = invoke(target, batch)
         source.complete(batch, outcome, clock.now())
         report.append(invocation)
+        if outcome.succeeded and "LastProcessingResult" in view.settings:
+            record_processing_result(registry, view, "OK")
     return progressed
+
+
+def record_processing_result(registry: BackendRegistry, view: MappingView, result: str) -> None:
+    """Write ``LastProcessingResult`` back to the mapping, as AWS reports it after a delivery."""
+    backend = registry.get(view.account_id, view.region)
+    with backend.lock:
+        for mapping in backend.snapshot(clock.now()):
+            if mapping.uuid == view.uuid and mapping.fields.get("LastProcessingResult") != result:
+                mapping.fields["LastProcessingResult"] = result
+                mapping.touch()
 
 
 def family_sources() -> Dict[str, Source]:
     """One source object per family; issue 17's families are added here, one module each."""
+    from .kafka import KafkaSource
+    from .mq import MqSource
     from .sqs import SqsSource
+    from .streams import StreamSource
 
-    return {"sqs": SqsSource()}
+    return {"sqs": SqsSource(), "stream": StreamSource(), "kafka": KafkaSource(),
+            "mq": MqSource()}
 
 

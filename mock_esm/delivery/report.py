@@ -44,11 +44,17 @@ class FilteredRecord:
 
 
 class PollReport(List[Invocation]):
-    """The invocations of one ``poll()``; ``filtered`` lists the records filters dropped."""
+    """The invocations of one ``poll()``; ``filtered`` lists the records filters dropped.
+
+    ``failures`` lists the records of stream batches given up on (retries exhausted or records
+    too old), in the shape Lambda sends to ``DestinationConfig.OnFailure``, whether or not the
+    mapping names a destination.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.filtered: List[FilteredRecord] = []
+        self.failures: List[Dict[str, Any]] = []
 
     @property
     def errors(self) -> List[BaseException]:

@@ -1,0 +1,39 @@
+"""Helpers shared by the delivery tests: handlers written the way users write them."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, Iterator, List, Tuple
+
+import boto3
+import pytest
+from freezegun import freeze_time
+
+from mock_esm import mock_esm
+
+
+def recorder(answer: Any = None) -> Tuple[Callable[[Dict[str, Any], Any], Any],
+                                          List[Dict[str, Any]]]:
+    """(handler, events): the handler records each event and raises ``answer`` when it is an
+    exception, returns ``answer(event)`` when it is callable, else returns ``answer``."""
+    events: List[Dict[str, Any]] = []
+
+    def handler(event: Dict[str, Any], context: Any) -> Any:
+        events.append(event)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer(event) if callable(answer) else answer
+
+    return handler, events
+
+
+START = "2026-01-02 03:04:05"
+
+
+@pytest.fixture(name="esm")
+def esm_fixture() -> Iterator[Any]:
+    """An activation with instant transitions on a frozen clock (``esm.frozen``) and a Lambda
+    client (``esm.lam``); import ``esm_fixture`` into a test module to use ``esm``."""
+    with freeze_time(START) as frozen, mock_esm(transition_seconds=0) as controller:
+        controller.frozen = frozen
+        controller.lam = boto3.client("lambda", region_name="us-east-1")
+        yield controller
