@@ -10,7 +10,7 @@ account or a regional backend as a side effect: what moto has not created does n
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from .errors import InvalidParameterValueException
 from .runtime import RUNTIME
@@ -68,15 +68,15 @@ def resolve_account(access_key: Callable[[], Optional[str]], moto: bool) -> str:
     return RUNTIME.fallback_account()
 
 
-def _split(arn: str) -> "tuple[str, str, str]":
+def _split(arn: str) -> Tuple[str, str, str]:
     """(region, account, resource) of an ARN the backend has already validated."""
     parts = arn.split(":", 5)
     return parts[3], parts[4], parts[5]
 
 
 def _function_exists(function_arn: str) -> bool:
-    from moto.awslambda.models import lambda_backends
     from moto.awslambda.exceptions import LambdaClientError
+    from moto.awslambda.models import lambda_backends
 
     region, account_id, _ = _split(function_arn)
     backend = _regional(lambda_backends, account_id, region)
@@ -121,6 +121,10 @@ def _table_stream_exists(arn: str) -> bool:
             and f"{table.table_arn}/stream/{table.latest_stream_label}" == arn)
 
 
+_STREAM_CHECKS: Dict[str, Callable[[str], bool]] = {
+    KINESIS.name: _kinesis_stream_exists, DYNAMODB.name: _table_stream_exists}
+
+
 def check(kind: SourceKind, function_arn: Optional[str], event_source_arn: Optional[str]) -> None:
     """What AWS checks against the rest of the account, in AWS's order: function, then source.
 
@@ -132,7 +136,7 @@ def check(kind: SourceKind, function_arn: Optional[str], event_source_arn: Optio
         return
     if kind is SQS or kind is SQS_FIFO:
         _check_queue(kind, event_source_arn)
-    elif kind is KINESIS and not _kinesis_stream_exists(event_source_arn):
-        raise InvalidParameterValueException(STREAM_MISSING.format(arn=event_source_arn))
-    elif kind is DYNAMODB and not _table_stream_exists(event_source_arn):
+        return
+    stream_exists = _STREAM_CHECKS.get(kind.name)
+    if stream_exists is not None and not stream_exists(event_source_arn):
         raise InvalidParameterValueException(STREAM_MISSING.format(arn=event_source_arn))

@@ -85,8 +85,10 @@ class _Adapter:
         import responses
         from requests.adapters import HTTPAdapter
 
+        # Pass on to the send in place now (moto's, if it started first), not the original.
+        in_place: Any = HTTPAdapter.send
         mock = responses.RequestsMock(assert_all_requests_are_fired=False,
-                                      real_adapter_send=HTTPAdapter.send)
+                                      real_adapter_send=in_place)
         self.defaults = []
         for method in _METHODS:
             for pattern in (ESM_URL, ESM_TAGS_URL):
