@@ -92,6 +92,9 @@ def _access_key(request_signer: Any) -> Optional[str]:
 
 
 def account_for(request_signer: Any, moto: bool) -> str:
+    """The account a call lands in; without moto, two attribute reads (no credentials)."""
+    if not moto:
+        return RUNTIME.account_id or RUNTIME.fallback_account()
     return moto_bridge.resolve_account(lambda: _access_key(request_signer), moto)
 
 

@@ -174,7 +174,11 @@ class EsmMock:
         if self._intercept_requests:
             from .requests_adapter import ADAPTER
 
-            ADAPTER.acquire()
+            try:
+                ADAPTER.acquire()
+            except BaseException:
+                ACTIVATIONS.pop(self)
+                raise
         return self
 
     def stop(self) -> None:

@@ -71,9 +71,9 @@ class _Adapter:
 
     def acquire(self) -> None:
         with self.lock:
-            self.count += 1
-            if self.count == 1:
+            if self.count == 0:
                 self._start()
+            self.count += 1
 
     def release(self) -> None:
         with self.lock:
@@ -82,8 +82,14 @@ class _Adapter:
                 self._stop()
 
     def _start(self) -> None:
-        import responses
-        from requests.adapters import HTTPAdapter
+        try:
+            import responses
+            from requests.adapters import HTTPAdapter
+        except ImportError as missing:
+            raise ImportError(
+                f"mock_esm(intercept_requests=True) serves requests through the 'requests' and "
+                f"'responses' packages, and {missing.name!r} is not installed: "
+                f"python -m pip install requests responses") from missing
 
         # Pass on to the send in place now (moto's, if it started first), not the original.
         in_place: Any = HTTPAdapter.send

@@ -114,3 +114,12 @@ def test_responses_and_moto_are_imported_only_when_used():
         assert "moto" not in sys.modules
     """)
     subprocess.run([sys.executable, "-c", script], check=True)
+
+
+def test_missing_responses_is_a_clear_error_and_leaves_nothing_active(monkeypatch):
+    from mock_esm.runtime import RUNTIME
+
+    monkeypatch.setitem(sys.modules, "responses", None)
+    with pytest.raises(ImportError, match="pip install requests responses"):
+        mock_esm(intercept_requests=True).start()
+    assert RUNTIME.active is False
