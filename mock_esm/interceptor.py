@@ -24,7 +24,7 @@ from botocore.handlers import BUILTIN_HANDLERS, REGISTER_FIRST
 from botocore.model import OperationModel
 
 from . import faults, moto_bridge, routing, tagging
-from .moto_bridge import moto_active
+from .moto_bridge import moto_active as moto_active
 from .runtime import RUNTIME
 
 ESM_OPERATIONS = frozenset({

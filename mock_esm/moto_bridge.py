@@ -89,6 +89,12 @@ def _function_exists(function_arn: str) -> bool:
     return True
 
 
+def _registered(function_arn: str) -> bool:
+    """A function given a Python handler with ``esm.register_function`` exists for the check."""
+    delivery = sys.modules.get("mock_esm.delivery")
+    return delivery is not None and delivery.DELIVERY.functions.lookup(function_arn) is not None
+
+
 def _check_queue(kind: SourceKind, arn: str) -> None:
     from moto.sqs.models import sqs_backends
 
@@ -128,9 +134,11 @@ _STREAM_CHECKS: Dict[str, Callable[[str], bool]] = {
 def check(kind: SourceKind, function_arn: Optional[str], event_source_arn: Optional[str]) -> None:
     """What AWS checks against the rest of the account, in AWS's order: function, then source.
 
+    The function exists if moto holds it or ``esm.register_function`` gave it a handler.
     Sources moto cannot hold for us (MSK, Kafka, MQ, DocumentDB) are accepted as named.
     """
-    if function_arn is not None and not _function_exists(function_arn):
+    if (function_arn is not None and not _registered(function_arn)
+            and not _function_exists(function_arn)):
         raise InvalidParameterValueException(FUNCTION_MISSING)
     if event_source_arn is None:
         return

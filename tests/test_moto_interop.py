@@ -299,3 +299,15 @@ def test_credentials_are_read_only_while_moto_is_active():
         assert watched.reads == 1
     finally:
         signer._credentials = original
+
+
+def test_a_function_given_a_handler_exists_for_the_check(aws):
+    queue = make_queue()
+    client = make_client("lambda")
+    assert _error(lambda: client.create_event_source_mapping(
+        EventSourceArn=queue["arn"], FunctionName="handled"))["message"] == (
+        "Function does not exist")
+    aws.register_function("handled", lambda event, context: None)
+    created = client.create_event_source_mapping(EventSourceArn=queue["arn"],
+                                                 FunctionName="handled")
+    assert created["FunctionArn"].endswith(":function:handled")
