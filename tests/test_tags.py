@@ -117,3 +117,23 @@ def test_malformed_raw_tag_requests_get_aws_errors(method, resource, body, statu
     response = handle(call, method, "/2017-03-31/tags/" + resource, {}, body)
     assert (response.status, response.headers["x-amzn-errortype"]) == (status, code)
     assert json.loads(response.body)
+
+
+def test_server_mode_serves_tags_on_mapping_arns():
+    from urllib.parse import quote
+
+    from werkzeug.test import Client
+
+    from mock_esm import server
+
+    client = Client(server.EsmServer(account_id="123456789012", transition_seconds=0))
+    created = client.post("/2015-03-31/event-source-mappings", json={
+        "EventSourceArn": QUEUE_ARN, "FunctionName": "f", "Tags": {"team": "a"}}).get_json()
+    path = "/2017-03-31/tags/" + quote(created["EventSourceMappingArn"], safe="")
+    assert client.post(path, json={"Tags": {"env": "test"}}).status_code == 204
+    assert client.delete(path, query_string={"tagKeys": "team"}).status_code == 204
+    listed = client.get(path)
+    assert (listed.status_code, listed.get_json()) == (200, {"Tags": {"env": "test"}})
+    missing = client.get("/2017-03-31/tags/" + quote(UNKNOWN, safe=""))
+    assert missing.status_code == 404
+    assert missing.get_json()["Message"] == f"Event source mapping not found: {UNKNOWN}"
