@@ -21,11 +21,11 @@ def test_only_orders_reach_the_worker_and_bad_ones_come_back():
         url = sqs.create_queue(QueueName="orders")["QueueUrl"]
         arn = sqs.get_queue_attributes(
             QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        esm.register_function("order-worker", handle_orders)
         mapping = lam.create_event_source_mapping(
             EventSourceArn=arn, FunctionName="order-worker", BatchSize=10,
             FunctionResponseTypes=["ReportBatchItemFailures"],
             FilterCriteria={"Filters": [{"Pattern": json.dumps({"body": {"type": ["order"]}})}]})
-        esm.register_function("order-worker", handle_orders)
 
         for body in ({"type": "order", "total": 5}, {"type": "order", "total": -1},
                      {"type": "ping"}):

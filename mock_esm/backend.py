@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import uuid as uuidlib
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
 from . import clock, validation
 from .arns import FunctionRef, mapping_arn, resolve_function
@@ -30,9 +30,14 @@ from .mapping import (
     EventSourceMapping,
 )
 from .pagination import OrderedIndex, decode_marker, encode_marker
-from .sources import kind_for, parse_arn
+from .sources import SourceKind, kind_for, parse_arn
 
 MAX_PAGE = 100
+
+ExistenceCheck = Callable[[SourceKind, Optional[str], Optional[str]], None]
+"""``check(kind, function_arn, event_source_arn)``: raise an AwsError for what the rest of the
+account lacks (the function, then the source; ``None`` means 'not named by this call').
+Supplied by whoever can see the rest of the account (moto); the backend never looks itself."""
 
 IN_USE = ("Cannot {action} the event source mapping {uuid} while it is in state {state}. "
           "Wait until the state is Enabled or Disabled, then retry.")
@@ -146,14 +151,16 @@ class EsmBackend:
 
     # -- operations ----------------------------------------------------------------------------
 
-    def create(self, request: Mapping[str, Any], now: float,
-               transition_seconds: float) -> EventSourceMapping:
+    def create(self, request: Mapping[str, Any], now: float, transition_seconds: float,
+               check: Optional[ExistenceCheck] = None) -> EventSourceMapping:
         validation.check_types(request)
         kind = kind_for(request.get("EventSourceArn"), request.get("SelfManagedEventSource"))
         settings = validation.check_create(kind, request)
         function = resolve_function(request["FunctionName"], self.account_id, self.region)
         key = source_key(request)
         fields = validation.build_fields(settings, function.arn)
+        if check is not None:
+            check(kind, function.arn, request.get("EventSourceArn"))
         with self.lock:
             self._check_duplicate(key, fields, function, kind.duplicate_template, now)
             uuid = str(uuidlib.uuid4())
@@ -179,7 +186,8 @@ class EsmBackend:
             return self._live(uuid, now)
 
     def update(self, uuid: str, request: Mapping[str, Any], now: float,
-               transition_seconds: float) -> EventSourceMapping:
+               transition_seconds: float,
+               check: Optional[ExistenceCheck] = None) -> EventSourceMapping:
         validation.check_types(request)
         with self.lock:
             mapping = self._live(uuid, now)
@@ -192,6 +200,8 @@ class EsmBackend:
             if request.get("FunctionName") is not None:
                 function = resolve_function(request["FunctionName"], self.account_id,
                                             self.region)
+                if check is not None:
+                    check(mapping.kind, function.arn, None)
                 self._check_duplicate(mapping.source_key, merged, function,
                                       mapping.kind.duplicate_template, now, ignore=uuid)
                 merged["FunctionArn"] = function.arn

@@ -23,13 +23,16 @@ from botocore.awsrequest import AWSResponse, HeadersDict
 from botocore.handlers import BUILTIN_HANDLERS, REGISTER_FIRST
 from botocore.model import OperationModel
 
-from . import faults, routing
+from . import faults, moto_bridge, routing, tagging
+from .moto_bridge import moto_active as moto_active
 from .runtime import RUNTIME
 
 ESM_OPERATIONS = frozenset({
     "CreateEventSourceMapping", "GetEventSourceMapping", "UpdateEventSourceMapping",
     "DeleteEventSourceMapping", "ListEventSourceMappings",
 })
+# Served only when the resource is an event source mapping ARN; function tags stay moto's.
+TAG_OPERATIONS = frozenset({"TagResource", "UntagResource", "ListTags"})
 
 _PARSER = parsers.create_parser("rest-json")
 _operation_models: Dict[str, OperationModel] = {}
@@ -46,13 +49,6 @@ class _Body(io.BytesIO):
         data = self.read()
         if data:
             yield data
-
-
-def moto_active() -> bool:
-    """Whether moto's ``mock_aws`` currently answers botocore calls."""
-    models = sys.modules.get("moto.core.models")
-    stubber = getattr(models, "botocore_stubber", None)
-    return bool(getattr(stubber, "enabled", False))
 
 
 def to_botocore(response: routing.Response, model: OperationModel,
@@ -87,19 +83,36 @@ def _region(context: Optional[Dict[str, Any]], request_signer: Any) -> str:
     return region or "us-east-1"
 
 
-def account_for(request_signer: Any) -> str:
-    return RUNTIME.account_id or RUNTIME.fallback_account()
+def _access_key(request_signer: Any) -> Optional[str]:
+    """The key the client would sign with; read only while moto is active (the before-call path
+    does not sign, and resolving credentials otherwise could start botocore's provider chain)."""
+    credentials = getattr(request_signer, "_credentials", None)
+    key = getattr(credentials, "access_key", None)
+    return key if isinstance(key, str) else None
+
+
+def account_for(request_signer: Any, moto: bool) -> str:
+    """The account a call lands in; without moto, two attribute reads (no credentials)."""
+    if not moto:
+        return RUNTIME.account_id or RUNTIME.fallback_account()
+    return moto_bridge.resolve_account(lambda: _access_key(request_signer), moto)
 
 
 def before_call(model: OperationModel, params: Dict[str, Any], request_signer: Any = None,
                 context: Optional[Dict[str, Any]] = None,
                 **kwargs: Any) -> Optional[Tuple[AWSResponse, Dict[str, Any]]]:
     """Serve the five ESM operations while a mock is active; pass everything else on."""
-    if not RUNTIME.active or model.name not in ESM_OPERATIONS:
+    if not RUNTIME.active:
+        return None
+    if model.name not in ESM_OPERATIONS and not (
+            model.name in TAG_OPERATIONS and tagging.names_mapping(params["url_path"])):
         return None
     _operation_models.setdefault(model.name, model)
-    backend = RUNTIME.registry.get(account_for(request_signer), _region(context, request_signer))
-    call = routing.Call(backend, RUNTIME.transition_seconds)
+    moto = moto_active()
+    backend = RUNTIME.registry.get(account_for(request_signer, moto),
+                                   _region(context, request_signer))
+    call = routing.Call(backend, RUNTIME.transition_seconds,
+                        moto_bridge.check if moto else None)
     response = routing.handle(call, params["method"], params["url_path"],
                               params["query_string"], params["body"])
     if type(request_signer).__module__.startswith("aiobotocore."):

@@ -171,10 +171,22 @@ class EsmMock:
 
     def start(self) -> EsmMock:
         ACTIVATIONS.push(self)
+        if self._intercept_requests:
+            from .requests_adapter import ADAPTER
+
+            try:
+                ADAPTER.acquire()
+            except BaseException:
+                ACTIVATIONS.pop(self)
+                raise
         return self
 
     def stop(self) -> None:
         ACTIVATIONS.pop(self)
+        if self._intercept_requests:
+            from .requests_adapter import ADAPTER
+
+            ADAPTER.release()
 
     def __enter__(self) -> EsmMock:
         return self.start()

@@ -14,8 +14,8 @@ import secrets
 from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Tuple
 from urllib.parse import unquote
 
-from . import clock
-from .backend import EsmBackend
+from . import clock, tagging
+from .backend import EsmBackend, ExistenceCheck
 from .errors import (
     AwsError,
     InvalidRequestContentException,
@@ -38,10 +38,12 @@ class Response(NamedTuple):
 
 
 class Call(NamedTuple):
-    """Where a request lands: its backend and the transition time in force."""
+    """Where a request lands: its backend, the transition time in force, and who checks the
+    rest of the account (moto, when active; nobody otherwise)."""
 
     backend: EsmBackend
     transition_seconds: float
+    check: Optional[ExistenceCheck] = None
 
 
 def request_id() -> str:
@@ -126,7 +128,8 @@ def _page(page: List[EventSourceMapping], marker: Optional[str]) -> Response:
 
 
 def _create(call: Call, query: Mapping[str, Any], body: bytes) -> Response:
-    mapping = call.backend.create(_json_body(body), clock.now(), call.transition_seconds)
+    mapping = call.backend.create(_json_body(body), clock.now(), call.transition_seconds,
+                                  call.check)
     return _one(mapping, 202)
 
 
@@ -149,7 +152,8 @@ def _get(call: Call, uuid: str, query: Mapping[str, Any], body: bytes) -> Respon
 
 def _update(call: Call, uuid: str, query: Mapping[str, Any], body: bytes) -> Response:
     request = _json_body(body)
-    return _one(call.backend.update(uuid, request, clock.now(), call.transition_seconds), 202)
+    return _one(call.backend.update(uuid, request, clock.now(), call.transition_seconds,
+                                    call.check), 202)
 
 
 def _delete(call: Call, uuid: str, query: Mapping[str, Any], body: bytes) -> Response:
@@ -197,6 +201,10 @@ def handle(call: Call, method: str, path: str, query: Mapping[str, Any], body: b
             injected = FAULTS.take(operation_name(method, path))
             if injected is not None:
                 raise injected
+        if path.startswith(tagging.TAGS_PREFIX):
+            request = _json_body(body) if method == "POST" else {}
+            status, payload = tagging.handle(call.backend, method, path, query, request)
+            return Response(status, _headers(payload), payload)
         route = split_path(path) if is_esm_path(path) else None
         if route is None:
             raise UnknownOperationException(f"No operation is routed for {method} {path}")

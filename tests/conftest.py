@@ -27,17 +27,39 @@ def client() -> Any:
     return boto3.client("lambda", region_name="us-east-1")
 
 
+_RESOLVERS = ("create_connection", "getaddrinfo", "gethostbyname", "gethostbyname_ex",
+              "gethostbyaddr", "getnameinfo")
+_SOCKET_METHODS = ("connect", "connect_ex", "sendto", "sendmsg")
+
+
 @pytest.fixture
 def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list]:
-    """Fail the test if anything opens a socket or resolves a name."""
+    """Fail the test if anything opens an internet socket, connects, or resolves a name.
+
+    Each attempt is refused on the spot (AssertionError) and recorded, and the list must be
+    empty at teardown, so code that swallows the error still fails the test.  A test that
+    provokes an attempt on purpose inspects and clears the yielded list.
+    """
     attempts: list = []
 
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        attempts.append(args)
-        raise AssertionError(f"network access attempted: {args!r}")
+    def refuse(what: str) -> Any:
+        def refused(*args: Any, **kwargs: Any) -> Any:
+            attempts.append((what, args))
+            raise AssertionError(f"network access attempted: {what}{args!r}")
+        return refused
 
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    monkeypatch.setattr(socket.socket, "connect", refuse)
+    real_init = socket.socket.__init__
+
+    def guarded_init(self: socket.socket, family: Any = -1, type: Any = -1, proto: Any = -1,
+                     fileno: Any = None) -> None:
+        if fileno is None and family in (-1, socket.AF_INET, socket.AF_INET6):
+            refuse("socket.socket")(family, type)
+        real_init(self, family, type, proto, fileno)
+
+    for name in _RESOLVERS:
+        monkeypatch.setattr(socket, name, refuse(f"socket.{name}"))
+    for name in _SOCKET_METHODS:
+        monkeypatch.setattr(socket.socket, name, refuse(f"socket.socket.{name}"))
+    monkeypatch.setattr(socket.socket, "__init__", guarded_init)
     yield attempts
     assert attempts == []

@@ -173,11 +173,11 @@ def test_a_moto_rabbitmq_broker_gets_the_rabbitmq_event_shape(monkeypatch):
             HostInstanceType="mq.t3.micro", DeploymentMode="SINGLE_INSTANCE",
             PubliclyAccessible=False, AutoMinorVersionUpgrade=True,
             Users=[{"Username": "admin", "Password": "password1234"}])["BrokerArn"]
+        handler, events = recorder()
+        esm.register_function("worker", handler)  # with moto the function must exist first
         boto3.client("lambda", region_name="us-east-1").create_event_source_mapping(
             EventSourceArn=broker, FunctionName="worker", Queues=["orders"],
             SourceAccessConfigurations=[{"Type": "BASIC_AUTH", "URI": SECRET}])
-        handler, events = recorder()
-        esm.register_function("worker", handler)
         esm.put_records(broker, ["hello"])
 
         esm.poll()

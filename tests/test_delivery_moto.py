@@ -27,6 +27,9 @@ def aws(monkeypatch):
         esm.frozen = frozen
         esm.sqs = boto3.client("sqs", region_name="us-east-1")
         esm.lam = boto3.client("lambda", region_name="us-east-1")
+        # With moto active a mapping's function must exist: a registered handler stands in for
+        # it (each test registers its own, replacing this one).
+        esm.register_function("worker", lambda event, context: None)
         yield esm
 
 
