@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import sys
+import threading
 import weakref
 from typing import Any, Dict, Iterator, Optional, Tuple
 
@@ -26,6 +27,7 @@ from botocore.model import OperationModel
 from . import faults, moto_bridge, routing, tagging
 from .moto_bridge import moto_active as moto_active
 from .runtime import RUNTIME
+from .validation import clone
 
 ESM_OPERATIONS = frozenset({
     "CreateEventSourceMapping", "GetEventSourceMapping", "UpdateEventSourceMapping",
@@ -58,9 +60,33 @@ def to_botocore(response: routing.Response, model: OperationModel,
     return AWSResponse(url, status, headers, _Body(body)), parse(response, model)
 
 
+# Reads answer with the same bytes until the mapping changes (its JSON is cached per version),
+# so their parse is kept too: botocore parses each distinct body once, and every later answer
+# is a fresh copy of that result with its own ResponseMetadata, as the parser would build it.
+_REUSABLE_PARSES = frozenset({"GetEventSourceMapping", "ListEventSourceMappings"})
+_PARSED: Dict[Tuple[str, bytes], Dict[str, Any]] = {}
+_PARSED_LIMIT = 4096
+_parsed_lock = threading.Lock()
+
+
 def parse(response: routing.Response, model: OperationModel) -> Dict[str, Any]:
     """The dict botocore's own parser makes of these bytes, as a real response would give."""
     status, headers, body = response
+    if status < 300 and model.name in _REUSABLE_PARSES:
+        template = _PARSED.get((model.name, body))
+        if template is not None:
+            metadata: Dict[str, Any] = {}
+            if "x-amzn-requestid" in headers:
+                metadata["RequestId"] = headers["x-amzn-requestid"]
+            metadata["HTTPStatusCode"] = status
+            metadata["HTTPHeaders"] = dict(headers)
+            reused: Dict[str, Any] = {"ResponseMetadata": metadata}
+            reused.update(clone(template))
+            return reused
+        first: Dict[str, Any] = _PARSER.parse(
+            {"status_code": status, "headers": headers, "body": body}, model.output_shape)
+        _remember(model.name, body, first)
+        return first
     response_dict = {"status_code": status, "headers": headers, "body": body}
     parsed: Dict[str, Any] = _PARSER.parse(response_dict, model.output_shape)
     if status >= 300:
@@ -74,6 +100,14 @@ def parse(response: routing.Response, model: OperationModel) -> Dict[str, Any]:
             parsed.update(_PARSER.parse(dict(response_dict, headers=HeadersDict(headers)),
                                         error_shape))
     return parsed
+
+
+def _remember(operation: str, body: bytes, parsed: Dict[str, Any]) -> None:
+    template = clone({key: value for key, value in parsed.items() if key != "ResponseMetadata"})
+    with _parsed_lock:
+        if len(_PARSED) >= _PARSED_LIMIT:
+            del _PARSED[next(iter(_PARSED))]
+        _PARSED[(operation, body)] = template
 
 
 def _region(context: Optional[Dict[str, Any]], request_signer: Any) -> str:
