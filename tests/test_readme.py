@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-# The `aio` extra's packages, and moto (tox env nomoto runs without it).
-OPTIONAL_PACKAGES = frozenset({"aioboto3", "aiobotocore", "moto"})
+# The `aio` extra's packages, and the integrations tox env noextras runs without.
+OPTIONAL_PACKAGES = frozenset({"aioboto3", "aiobotocore", "moto", "freezegun", "time_machine",
+                               "responses"})
 _BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
 
 
