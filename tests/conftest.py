@@ -27,6 +27,12 @@ def freeze_time(*args: Any, **kwargs: Any) -> Any:
     return pytest.importorskip("freezegun").freeze_time(*args, **kwargs)
 
 
+def travel(*args: Any, **kwargs: Any) -> Any:
+    """time-machine's ``travel``, or a skip of the calling test where time-machine is not
+    installed (tox env ``noextras``)."""
+    return pytest.importorskip("time_machine").travel(*args, **kwargs)
+
+
 @pytest.fixture
 def lambda_client() -> Any:
     return boto3.client("lambda", region_name="us-east-1")
