@@ -111,6 +111,6 @@ def send_failure(destination: str, record: Dict[str, Any], now: float) -> bool:
             return False
         if topic is None:
             return False
-        topic.publish(body)
+        topic.publish(body, message_attributes={})  # moto < 5.2 fails on None
         return True
     return False
