@@ -33,6 +33,8 @@ def test_readme_python_block_runs(source, monkeypatch):
     for module in re.findall(r"^\s*(?:from|import) (\w+)", source, re.MULTILINE):
         if module in OPTIONAL_PACKAGES:
             pytest.importorskip(module)
+    if "intercept_requests=True" in source:  # served through responses, which it imports
+        pytest.importorskip("responses")
     monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
     code = compile(source, str(README), "exec")
     namespace = {"__name__": "readme_example"}
