@@ -8,8 +8,6 @@ from unittest import mock
 
 import boto3
 import pytest
-import time_machine
-from freezegun import freeze_time
 
 from mock_esm import mock_esm
 
@@ -20,6 +18,7 @@ START = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 def test_wait_for_enabled_under_freezegun():
+    freeze_time = pytest.importorskip("freezegun").freeze_time  # optional: skip without it
     with freeze_time(START) as frozen, mock_esm():
         client = boto3.client("lambda", region_name="us-east-1")
         uuid = client.create_event_source_mapping(EventSourceArn=QUEUE,
@@ -31,6 +30,7 @@ def test_wait_for_enabled_under_freezegun():
 
 
 def test_update_retries_while_creating_under_time_machine():
+    time_machine = pytest.importorskip("time_machine")  # optional: skip without it
     with mock_esm(), time_machine.travel(START, tick=False) as traveller:
         client = boto3.client("lambda", region_name="us-east-1")
         uuid = client.create_event_source_mapping(EventSourceArn=QUEUE,
@@ -43,6 +43,7 @@ def test_update_retries_while_creating_under_time_machine():
 
 
 def test_wait_times_out_when_the_state_never_comes():
+    freeze_time = pytest.importorskip("freezegun").freeze_time  # optional: skip without it
     with freeze_time(START) as frozen, mock_esm():
         client = boto3.client("lambda", region_name="us-east-1")
         uuid = client.create_event_source_mapping(EventSourceArn=QUEUE, FunctionName="worker",

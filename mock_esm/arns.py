@@ -25,21 +25,17 @@ _FUNCTION_NAME_SOURCE = (
 )
 
 
+# Region prefix -> partition; "us-isob-" and "us-isof-" do not start with "us-iso-".
+_PARTITIONS = (
+    ("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-isob-", "aws-iso-b"),
+    ("us-iso-", "aws-iso"), ("eu-isoe-", "aws-iso-e"), ("us-isof-", "aws-iso-f"),
+)
+
+
 def partition_for(region: str) -> str:
     """The ARN partition a region belongs to."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    if region.startswith("us-isob-"):
-        return "aws-iso-b"
-    if region.startswith("us-iso-"):
-        return "aws-iso"
-    if region.startswith("eu-isoe-"):
-        return "aws-iso-e"
-    if region.startswith("us-isof-"):
-        return "aws-iso-f"
-    return "aws"
+    return next((partition for prefix, partition in _PARTITIONS if region.startswith(prefix)),
+                "aws")
 
 
 class FunctionRef(NamedTuple):

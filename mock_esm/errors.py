@@ -8,16 +8,36 @@ shape, because botocore copies that key to the top level of ``e.response`` and u
 from __future__ import annotations
 
 import json
-from typing import ClassVar, Dict, Optional
+from typing import Any, ClassVar, Dict, Optional
+
+# error_type's default in a subclass statement: keep the parent's (None is a value: no Type).
+_INHERIT: Any = object()
 
 
 class AwsError(Exception):
-    """Base of every error the mock answers with instead of a result."""
+    """Base of every error the mock answers with instead of a result.
+
+    A subclass is named after its AWS code and states only how it differs, as class keywords:
+    ``class ResourceNotFoundException(AwsError, status=404)``.
+    """
 
     code: ClassVar[str] = "ServiceException"
     status: ClassVar[int] = 500
     message_key: ClassVar[str] = "Message"
     error_type: ClassVar[Optional[str]] = "User"
+
+    def __init_subclass__(cls, *, status: Optional[int] = None,
+                          message_key: Optional[str] = None, error_type: Any = _INHERIT,
+                          **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "code" not in vars(cls):
+            cls.code = cls.__name__
+        if status is not None:
+            cls.status = status
+        if message_key is not None:
+            cls.message_key = message_key
+        if error_type is not _INHERIT:
+            cls.error_type = error_type
 
     def __init__(self, message: str, *, headers: Optional[Dict[str, str]] = None,
                  extra: Optional[Dict[str, str]] = None) -> None:
@@ -35,64 +55,40 @@ class AwsError(Exception):
         return json.dumps(payload).encode()
 
 
-class InvalidParameterValueException(AwsError):
-    code = "InvalidParameterValueException"
-    status = 400
-    message_key = "message"
+class InvalidParameterValueException(AwsError, status=400, message_key="message"):
+    pass
 
 
-class ResourceConflictException(AwsError):
-    code = "ResourceConflictException"
-    status = 409
-    message_key = "message"
+class ResourceConflictException(AwsError, status=409, message_key="message"):
+    pass
 
 
-class ResourceNotFoundException(AwsError):
-    code = "ResourceNotFoundException"
-    status = 404
+class ResourceNotFoundException(AwsError, status=404):
+    pass
 
 
-class ResourceInUseException(AwsError):
-    code = "ResourceInUseException"
-    status = 400
+class ResourceInUseException(AwsError, status=400):
+    pass
 
 
-class TooManyRequestsException(AwsError):
-    code = "TooManyRequestsException"
-    status = 429
-    message_key = "message"
+class TooManyRequestsException(AwsError, status=429, message_key="message"):
+    pass
 
 
-class ServiceException(AwsError):
-    code = "ServiceException"
-    status = 500
-    error_type = "Service"
+class ServiceException(AwsError, status=500, error_type="Service"):
+    pass
 
 
-class InvalidRequestContentException(AwsError):
+class InvalidRequestContentException(AwsError, status=400, message_key="message"):
     """Lambda's answer to a body that is not a JSON object."""
 
-    code = "InvalidRequestContentException"
-    status = 400
-    message_key = "message"
 
-
-class ValidationException(AwsError):
+class ValidationException(AwsError, status=400, message_key="message", error_type=None):
     """Lambda's framework-level constraint error; not modelled, so it carries no ``Type``."""
 
-    code = "ValidationException"
-    status = 400
-    message_key = "message"
-    error_type = None
 
-
-class UnknownOperationException(AwsError):
+class UnknownOperationException(AwsError, status=404, message_key="message", error_type=None):
     """What Lambda's front end answers for a path and method it does not route."""
-
-    code = "UnknownOperationException"
-    status = 404
-    message_key = "message"
-    error_type = None
 
 
 ERRORS_BY_CODE: Dict[str, type] = {

@@ -12,10 +12,10 @@ from typing import Any, Callable, Iterator, List, NamedTuple
 
 import boto3
 import pytest
-import time_machine
-from freezegun import freeze_time
 
 from mock_esm import EsmMock, mock_esm
+
+from .conftest import freeze_time, travel
 
 START = datetime.datetime(2024, 3, 4, 5, 6, 7, tzinfo=datetime.timezone.utc)
 START_EPOCH = START.timestamp()
@@ -36,7 +36,7 @@ def controlled_clock(library: str) -> Iterator[Callable[[float], None]]:
         with freeze_time(START) as frozen:
             yield lambda seconds: frozen.tick(seconds)
     else:
-        with time_machine.travel(START, tick=False) as traveller:
+        with travel(START, tick=False) as traveller:
             yield traveller.shift
 
 

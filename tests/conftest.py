@@ -7,12 +7,30 @@ from typing import Any, Iterator
 
 import boto3
 import pytest
+from hypothesis import settings
+
+# No example database for any hypothesis test: the suite writes no file (it runs from read-only
+# checkouts and in parallel processes), and every run explores afresh within each test's bounds.
+settings.register_profile("mock_esm", database=None)
+settings.load_profile("mock_esm")
 
 QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:jobs"
 FIFO_ARN = "arn:aws:sqs:us-east-1:123456789012:jobs.fifo"
 STREAM_ARN = "arn:aws:kinesis:us-east-1:123456789012:stream/orders"
 TABLE_STREAM_ARN = ("arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/"
                     "2024-01-01T00:00:00.000")
+
+
+def freeze_time(*args: Any, **kwargs: Any) -> Any:
+    """freezegun's ``freeze_time``, or a skip of the calling test where freezegun is not
+    installed (tox env ``noextras``): only the tests that drive the clock need it."""
+    return pytest.importorskip("freezegun").freeze_time(*args, **kwargs)
+
+
+def travel(*args: Any, **kwargs: Any) -> Any:
+    """time-machine's ``travel``, or a skip of the calling test where time-machine is not
+    installed (tox env ``noextras``)."""
+    return pytest.importorskip("time_machine").travel(*args, **kwargs)
 
 
 @pytest.fixture

@@ -6,9 +6,10 @@ from typing import Any, Callable, Dict, Iterator, List, Tuple
 
 import boto3
 import pytest
-from freezegun import freeze_time
 
 from mock_esm import mock_esm
+
+from .conftest import freeze_time
 
 
 def recorder(answer: Any = None) -> Tuple[Callable[[Dict[str, Any], Any], Any],

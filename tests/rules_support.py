@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ParamValidationError
 
 from .conftest import FIFO_ARN, QUEUE_ARN, STREAM_ARN, TABLE_STREAM_ARN
 
@@ -26,6 +26,11 @@ def outcome(call: Any, **kwargs: Any) -> Tuple[Optional[Dict[str, Any]], Expecte
     """(response, None) on success, (None, (code, message)) on an AWS error."""
     try:
         return call(**kwargs), None
+    except ParamValidationError as error:
+        # An older botocore (tox env ``min``) has no such member, so no user of it can send it.
+        if "Unknown parameter" in str(error):
+            pytest.skip(f"the installed botocore's Lambda model lacks a member: {error}")
+        raise
     except ClientError as error:
         response = error.response
         code = response["Error"]["Code"]

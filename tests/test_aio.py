@@ -20,12 +20,11 @@ from typing import Any, Callable, Dict, Generator, List, Optional, Tuple
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from freezegun import freeze_time
 
 from mock_esm import mock_esm
 from mock_esm.interceptor import UnmockedLambdaCallError
 
-from .conftest import QUEUE_ARN, STREAM_ARN
+from .conftest import QUEUE_ARN, STREAM_ARN, freeze_time
 
 aiobotocore_session = pytest.importorskip("aiobotocore.session")
 

@@ -10,13 +10,11 @@ from typing import Any, Callable, List
 
 import boto3
 import pytest
-import time_machine
-from freezegun import freeze_time
 
 from mock_esm import mock_esm
 
 from .clock_drivers import START, START_EPOCH, clocked_mock
-from .conftest import QUEUE_ARN
+from .conftest import QUEUE_ARN, freeze_time, travel
 
 
 def _client() -> Any:
@@ -84,7 +82,7 @@ def test_freezegun_tick_by_exactly_the_transition_settles_from_any_start_instant
 
 
 def test_time_machine_travel_shift_and_move_to_drive_transitions():
-    with mock_esm(), time_machine.travel(START, tick=False) as traveller:
+    with mock_esm(), travel(START, tick=False) as traveller:
         client = _client()
         uuid = _create(client)
         traveller.shift(datetime.timedelta(milliseconds=999))
@@ -102,7 +100,7 @@ def test_time_machine_travel_shift_and_move_to_drive_transitions():
 
 def test_time_machine_ticking_clock_is_honoured_without_waiting():
     # tick=True lets real time flow from the destination; a shift still jumps it forward.
-    with time_machine.travel(START) as traveller, mock_esm():
+    with travel(START) as traveller, mock_esm():
         client = _client()
         uuid = _create(client)
         assert _state(client, uuid) == "Creating"
@@ -240,7 +238,7 @@ def test_polling_loop_with_sleep_advancing_freezegun_ends_within_six_iterations(
 
 
 def test_polling_loop_with_sleep_shifting_time_machine_ends_within_six_iterations(monkeypatch):
-    with mock_esm(), time_machine.travel(START, tick=False) as traveller:
+    with mock_esm(), travel(START, tick=False) as traveller:
         monkeypatch.setattr(time, "sleep", traveller.shift)
         client = _client()
         uuid = _create(client)

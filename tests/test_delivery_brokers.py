@@ -11,10 +11,10 @@ from typing import Any, Dict, List
 
 import boto3
 import pytest
-from freezegun import freeze_time
 
 from mock_esm import mock_esm
 
+from .conftest import freeze_time
 from .delivery_support import START, esm_fixture, recorder  # noqa: F401 (a fixture)
 
 CLUSTER_ARN = "arn:aws:kafka:us-east-1:123456789012:cluster/demo/751d2973-a626-431c-9d4e-d7975eb4"

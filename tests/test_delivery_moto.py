@@ -8,10 +8,10 @@ from typing import Any, Dict, List
 
 import boto3
 import pytest
-from freezegun import freeze_time
 
 from mock_esm import mock_esm
 
+from .conftest import freeze_time
 from .delivery_support import recorder
 
 moto = pytest.importorskip("moto")

@@ -13,14 +13,13 @@ from typing import Any, Dict, List
 
 import boto3
 import pytest
-from freezegun import freeze_time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mock_esm import mock_esm
 from mock_esm.delivery import MarshalError, TaskTimedOut
 
-from .conftest import FIFO_ARN, QUEUE_ARN
+from .conftest import FIFO_ARN, QUEUE_ARN, freeze_time
 
 START = "2026-01-02 03:04:05"
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:worker"

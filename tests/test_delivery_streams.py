@@ -10,13 +10,12 @@ import json
 from typing import Any, Dict, List
 
 import pytest
-from freezegun import freeze_time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mock_esm import mock_esm
 
-from .conftest import STREAM_ARN, TABLE_STREAM_ARN
+from .conftest import STREAM_ARN, TABLE_STREAM_ARN, freeze_time
 from .delivery_support import START, esm_fixture  # noqa: F401 (a fixture)
 
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:worker"

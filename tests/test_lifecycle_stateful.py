@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any, Dict, Optional
 
 import pytest
-import time_machine
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -14,6 +13,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from mock_esm import mock_esm
 
 from .clock_drivers import START, reused_client
+
+time_machine = pytest.importorskip("time_machine")  # every test here drives it
 
 TRANSITION = 1.0
 

@@ -8,11 +8,10 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from freezegun import freeze_time
 
 from mock_esm import mock_esm
 
-from .conftest import QUEUE_ARN, STREAM_ARN, TABLE_STREAM_ARN
+from .conftest import QUEUE_ARN, STREAM_ARN, TABLE_STREAM_ARN, freeze_time
 
 SQS_KEYS = {"BatchSize", "EventSourceArn", "EventSourceMappingArn", "FunctionArn",
             "FunctionResponseTypes", "LastModified", "MaximumBatchingWindowInSeconds", "State",

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-# The `aio` extra's packages, and moto (tox env nomoto runs without it).
-OPTIONAL_PACKAGES = frozenset({"aioboto3", "aiobotocore", "moto"})
+# The `aio` extra's packages, and the integrations tox env noextras runs without.
+OPTIONAL_PACKAGES = frozenset({"aioboto3", "aiobotocore", "moto", "freezegun", "time_machine",
+                               "responses"})
 _BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
 
 
@@ -32,6 +33,8 @@ def test_readme_python_block_runs(source, monkeypatch):
     for module in re.findall(r"^\s*(?:from|import) (\w+)", source, re.MULTILINE):
         if module in OPTIONAL_PACKAGES:
             pytest.importorskip(module)
+    if "intercept_requests=True" in source:  # served through responses, which it imports
+        pytest.importorskip("responses")
     monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
     code = compile(source, str(README), "exec")
     namespace = {"__name__": "readme_example"}

@@ -157,6 +157,12 @@ def _describe_ours(spec: Any) -> Any:
     return (spec.type, spec.min, spec.max, frozenset(spec.enum), spec.pattern)
 
 
+# The botocore whose Lambda model mock_esm/rules/model.py copies.  Any other botocore's model
+# may differ (an older one lacks members; a newer one has constraints AWS added since): there
+# the test names the differences in its skip reason instead of failing the supported range.
+TABLE_COPIED_FROM = "1.43.11"
+
+
 def test_constraint_table_matches_the_botocore_model():
     model = botocore.session.get_session().get_service_model("lambda")
     create = model.operation_model("CreateEventSourceMapping").input_shape
@@ -165,7 +171,13 @@ def test_constraint_table_matches_the_botocore_model():
     for name in ("FunctionName", "EventSourceArn"):
         kind, *_ = expected[name]
         expected[name] = (kind, None, None, frozenset(), None)
-    assert {n: _describe_ours(s) for n, s in CREATE_MEMBERS.items()} == expected
+    ours = {n: _describe_ours(s) for n, s in CREATE_MEMBERS.items()}
+    if ours != expected and botocore.__version__ != TABLE_COPIED_FROM:
+        differing = sorted(n for n in {*ours, *expected} if ours.get(n) != expected.get(n))
+        pytest.skip(f"botocore {botocore.__version__}'s Lambda model differs from the table "
+                    f"(copied from {TABLE_COPIED_FROM}) in {', '.join(differing)}: update "
+                    f"mock_esm/rules/model.py")
+    assert ours == expected
     assert list(CREATE_MEMBERS) == list(create.members)
     update = model.operation_model("UpdateEventSourceMapping").input_shape
     assert set(update.members) - {"UUID"} == UPDATE_MEMBERS

@@ -6,11 +6,10 @@ import datetime
 from typing import Any, Dict
 
 import pytest
-from freezegun import freeze_time
 
 from mock_esm import mock_esm
 
-from .conftest import QUEUE_ARN, STREAM_ARN, TABLE_STREAM_ARN
+from .conftest import QUEUE_ARN, STREAM_ARN, TABLE_STREAM_ARN, freeze_time
 from .rules_support import (
     IPV,
     MINIMAL,

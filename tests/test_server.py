@@ -126,7 +126,7 @@ def test_errors_reach_boto3_as_aws_sends_them(fresh):
                                            StartingPosition="SOMETIME")
     assert _error(position)[:2] == (400, "ValidationException")
     with pytest.raises(client.exceptions.ResourceNotFoundException):
-        client.delete_event_source_mapping(UUID="no-such-mapping")
+        client.delete_event_source_mapping(UUID="00000000-0000-0000-0000-000000000000")
 
 
 def test_list_pages_with_markers_across_requests(fresh):

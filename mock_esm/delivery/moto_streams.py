@@ -20,14 +20,20 @@ def _split(arn: str) -> Optional[List[str]]:
     return parts if len(parts) >= 6 and parts[3] and parts[4] else None
 
 
+def _resource(backends: Any, parts: List[str], collection: str, key: str) -> Any:
+    """``key`` in ``collection`` of moto's backend for the ARN's account and region, or None
+    (moto has no backend for a region it does not know)."""
+    try:
+        return getattr(backends[parts[4]][parts[3]], collection).get(key)
+    except KeyError:
+        return None
+
+
 def _kinesis_shards(parts: List[str]) -> Optional[Dict[str, List[StreamItem]]]:
     from moto.kinesis.models import kinesis_backends
 
     name = parts[5].split("/")[1]
-    try:
-        stream = kinesis_backends[parts[4]][parts[3]].streams.get(name)
-    except KeyError:
-        return None
+    stream = _resource(kinesis_backends, parts, "streams", name)
     if stream is None:
         return None
     shards: Dict[str, List[StreamItem]] = {}
@@ -50,10 +56,7 @@ def _dynamodb_shards(parts: List[str]) -> Optional[Dict[str, List[StreamItem]]]:
     from moto.dynamodb.models.utilities import dynamo_json_dump
 
     _, name, _, label = parts[5].split("/", 3)
-    try:
-        table = dynamodb_backends[parts[4]][parts[3]].tables.get(name)
-    except KeyError:
-        return None
+    table = _resource(dynamodb_backends, parts, "tables", name)
     if table is None or table.stream_shard is None or table.latest_stream_label != label:
         return None
     shard = table.stream_shard
@@ -105,12 +108,9 @@ def send_failure(destination: str, record: Dict[str, Any], now: float) -> bool:
     if parts[2] == "sns":
         from moto.sns.models import sns_backends
 
-        try:
-            topic = sns_backends[parts[4]][parts[3]].topics.get(destination)
-        except KeyError:
-            return False
+        topic = _resource(sns_backends, parts, "topics", destination)
         if topic is None:
             return False
-        topic.publish(body)
+        topic.publish(body, message_attributes={})  # moto < 5.2 fails on None
         return True
     return False

@@ -115,7 +115,13 @@ def event_name_for(dynamodb: Mapping[str, Any]) -> str:
 
 
 def epoch(value: Any) -> Optional[float]:
-    """Seconds since the epoch of a number or a (naive = UTC) datetime."""
+    """Seconds since the epoch of a number, a (naive = UTC) datetime, or its ISO text (as
+    moto before 5.2 stores a stream record's creation time)."""
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return None
     if isinstance(value, datetime.datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=datetime.timezone.utc)
