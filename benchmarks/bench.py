@@ -312,29 +312,35 @@ def _memory_per_mapping(n: int) -> float:
 def _pending_reads(n: int) -> Dict[str, float]:
     """Reading mappings with pending transitions under freezegun, against settled ones.
 
-    CPU time, because freezegun freezes ``perf_counter`` along with the wall clock.
+    Both sides are read once untimed first (the first read of any body pays botocore's parse),
+    then the best of three full listings is kept.  CPU time, because freezegun freezes
+    ``perf_counter`` along with the wall clock.
     """
     try:
         from freezegun import freeze_time
     except ImportError:
         return {}
-    result = {}
+
+    def best_listing(pages: Any) -> float:
+        for _ in pages.paginate():
+            pass
+        timings = []
+        for _ in range(3):
+            start = time.process_time()
+            for _ in pages.paginate():
+                pass
+            timings.append(time.process_time() - start)
+        return min(timings)
+
     with freeze_time("2024-01-01"), mock_esm(transition_seconds=5) as esm:
         client = _client()
         for i in range(n):
             client.create_event_source_mapping(EventSourceArn=f"{QUEUE}-{i}", FunctionName="f")
         pages = client.get_paginator("list_event_source_mappings")
-        start = time.process_time()
-        for _ in pages.paginate():
-            pass
-        pending = time.process_time() - start
+        pending = best_listing(pages)
         esm.settle()
-        start = time.process_time()
-        for _ in pages.paginate():
-            pass
-        settled = time.process_time() - start
-    result["pending_over_settled_reads"] = pending / settled
-    return result
+        settled = best_listing(pages)
+    return {"pending_over_settled_reads": pending / settled}
 
 
 # -- report ------------------------------------------------------------------------------------
