@@ -65,3 +65,18 @@ def test_a_changed_mapping_is_parsed_again():
         assert client.get_event_source_mapping(UUID=uuid)["BatchSize"] == 10
         client.update_event_source_mapping(UUID=uuid, BatchSize=3)
         assert client.get_event_source_mapping(UUID=uuid)["BatchSize"] == 3
+
+
+def test_kept_parses_stay_within_their_mapping_bound_while_paging_a_large_region():
+    from mock_esm import interceptor
+
+    with mock_esm(transition_seconds=0):
+        client = boto3.client("lambda", region_name="us-east-1")
+        for i in range(700):
+            client.create_event_source_mapping(EventSourceArn=f"{QUEUE_ARN}-{i}",
+                                               FunctionName="f")
+        pages = client.get_paginator("list_event_source_mappings").paginate()
+        assert sum(len(page["EventSourceMappings"]) for page in pages) == 700
+        kept = sum(weight for weight, _ in interceptor._PARSED.values())
+        assert kept == interceptor._parsed_weight[0]
+        assert kept <= interceptor._PARSED_MAPPINGS_LIMIT
