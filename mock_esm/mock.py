@@ -16,7 +16,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, TypeVar, overload
 
-from . import clock, delivery, interceptor
+from . import clock, interceptor
 from .faults import FAULTS
 from .runtime import DEFAULT_TRANSITION_SECONDS, RUNTIME
 
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     # Only the type checker reads these: typing.ParamSpec is 3.10+, and mypy bundles
     # typing_extensions' stubs, so no runtime dependency is needed on Python 3.9.
     from typing_extensions import ParamSpec
+
+    from .delivery import Delivery, PollReport
 
     _P = ParamSpec("_P")
 
@@ -74,6 +76,20 @@ def _check_bool(value: Any, name: str) -> bool:
     return value
 
 
+def _delivery() -> Delivery:
+    """The delivery engine, imported on first use: most suites never deliver a record, and it
+    is the largest part of the package to import."""
+    from .delivery import DELIVERY
+
+    return DELIVERY
+
+
+def _reset_delivery() -> None:
+    module = sys.modules.get("mock_esm.delivery")
+    if module is not None:
+        module.DELIVERY.reset()
+
+
 class _Activations:
     """The process-wide stack of active controllers and what it implies."""
 
@@ -119,7 +135,7 @@ class _Activations:
         RUNTIME.account_id = None
         RUNTIME.transition_seconds = DEFAULT_TRANSITION_SECONDS
         RUNTIME.registry.reset()
-        delivery.DELIVERY.reset()
+        _reset_delivery()
         FAULTS.clear()
         for name in self.credentials_set:
             os.environ.pop(name, None)
@@ -282,7 +298,7 @@ class EsmMock:
         """Forget every mapping, registered function and queued message, in every account,
         and every pending injection."""
         RUNTIME.registry.reset()
-        delivery.DELIVERY.reset()
+        _reset_delivery()
         FAULTS.clear()
 
     def mappings(self, account_id: Optional[str] = None,
@@ -310,19 +326,19 @@ class EsmMock:
     def register_function(self, function: str, handler: Callable[[Dict[str, Any], Any], Any], *,
                           timeout: float = 3.0, memory_size: int = 128) -> None:
         """Let ``handler(event, context)`` play the Lambda function ``function`` on ``poll()``."""
-        delivery.DELIVERY.register_function(function, handler, timeout=timeout,
-                                            memory_size=memory_size)
+        _delivery().register_function(function, handler, timeout=timeout,
+                                      memory_size=memory_size)
 
     def put_records(self, source: str, records: List[Any]) -> List[str]:
         """Add records to an in-mock source (queue, stream, topic, broker); their IDs.
 
         ``source`` is the event source ARN, or a self-managed Kafka mapping's UUID.
         """
-        return delivery.DELIVERY.put_records(source, records, RUNTIME.registry)
+        return _delivery().put_records(source, records, RUNTIME.registry)
 
-    def poll(self, uuid: Optional[str] = None) -> delivery.PollReport:
+    def poll(self, uuid: Optional[str] = None) -> PollReport:
         """Deliver every ready batch of every enabled mapping (or of one) now; what happened."""
-        return delivery.DELIVERY.poll(RUNTIME.registry, uuid)
+        return _delivery().poll(RUNTIME.registry, uuid)
 
     # -- fault injection -----------------------------------------------------------------------
 

@@ -11,7 +11,6 @@ import botocore.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from ..errors import InvalidRequestContentException, ValidationException
@@ -24,35 +23,48 @@ BOOTSTRAP_SERVER = (r"(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*"
                     r"([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]):[0-9]{1,5}")
 
 
-@dataclass(frozen=True)
+# Plain slotted classes rather than dataclasses: these are read-only records, and generating
+# four dataclasses cost a sixth of the package's import time.
 class Scalar:
     """A string, integer, boolean or timestamp member and its constraints."""
 
-    type: str
-    min: Optional[int] = None
-    max: Optional[int] = None
-    enum: Tuple[str, ...] = ()
-    pattern: Optional[str] = None
+    __slots__ = ("enum", "max", "min", "pattern", "type")
+
+    def __init__(self, type: str, min: Optional[int] = None, max: Optional[int] = None,
+                 enum: Tuple[str, ...] = (), pattern: Optional[str] = None) -> None:
+        self.type = type
+        self.min = min
+        self.max = max
+        self.enum = enum
+        self.pattern = pattern
 
 
-@dataclass(frozen=True)
 class ListOf:
-    member: Spec
-    min: Optional[int] = None
-    max: Optional[int] = None
+    __slots__ = ("max", "member", "min")
+
+    def __init__(self, member: Spec, min: Optional[int] = None,
+                 max: Optional[int] = None) -> None:
+        self.member = member
+        self.min = min
+        self.max = max
 
 
-@dataclass(frozen=True)
 class MapOf:
-    key: Scalar
-    value: Spec
-    min: Optional[int] = None
-    max: Optional[int] = None
+    __slots__ = ("key", "max", "min", "value")
+
+    def __init__(self, key: Scalar, value: Spec, min: Optional[int] = None,
+                 max: Optional[int] = None) -> None:
+        self.key = key
+        self.value = value
+        self.min = min
+        self.max = max
 
 
-@dataclass(frozen=True)
 class Struct:
-    members: Mapping[str, Spec] = field(default_factory=dict)
+    __slots__ = ("members",)
+
+    def __init__(self, members: Optional[Mapping[str, Spec]] = None) -> None:
+        self.members: Mapping[str, Spec] = {} if members is None else members
 
 
 Spec = Union[Scalar, ListOf, MapOf, Struct]
