@@ -8,7 +8,7 @@ qualifier.  All of that lives here so list filters and duplicate checks compare 
 from __future__ import annotations
 
 import re
-from typing import NamedTuple, Optional
+from typing import Dict, NamedTuple, Optional
 
 from .errors import validation_error
 
@@ -32,10 +32,18 @@ _PARTITIONS = (
 )
 
 
+_PARTITION_OF: Dict[str, str] = {}  # every create asks twice; regions are few
+
+
 def partition_for(region: str) -> str:
     """The ARN partition a region belongs to."""
-    return next((partition for prefix, partition in _PARTITIONS if region.startswith(prefix)),
-                "aws")
+    partition = _PARTITION_OF.get(region)
+    if partition is None:
+        partition = next((name for prefix, name in _PARTITIONS if region.startswith(prefix)),
+                         "aws")
+        if len(_PARTITION_OF) < 1024:
+            _PARTITION_OF[region] = partition
+    return partition
 
 
 class FunctionRef(NamedTuple):

@@ -75,11 +75,16 @@ def _finite(text: str) -> float:
     return value
 
 
+# One decoder for every request: json.loads with options builds a new decoder on each call.
+_DECODER = json.JSONDecoder(parse_float=_finite, parse_constant=_finite)
+
+
 def _json_body(body: bytes) -> Dict[str, Any]:
     if not body:
         return {}
     try:
-        decoded = json.loads(body, parse_float=_finite, parse_constant=_finite)
+        text = body.decode(json.detect_encoding(body), "surrogatepass")
+        decoded = _DECODER.decode(text)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise InvalidRequestContentException(
             f"Could not parse request body into json: {exc}") from None
