@@ -158,7 +158,8 @@ class EsmBackend:
         settings = validation.check_create(kind, request)
         function = resolve_function(request["FunctionName"], self.account_id, self.region)
         key = source_key(request)
-        fields = validation.build_fields(settings, function.arn)
+        fields = settings
+        fields["FunctionArn"] = function.arn
         if check is not None:
             check(kind, function.arn, request.get("EventSourceArn"))
         with self.lock:

@@ -66,12 +66,6 @@ def _apply(fields: Dict[str, Any], request: Mapping[str, Any], members: Abstract
             fields[name] = clone(value)
 
 
-def build_fields(settings: Dict[str, Any], function_arn: str) -> Dict[str, Any]:
-    """The stored settings of a new mapping: what ``check_create`` accepted, plus the function."""
-    settings["FunctionArn"] = function_arn
-    return settings
-
-
 def merge_update(fields: Mapping[str, Any], request: Mapping[str, Any]) -> Dict[str, Any]:
     """The settings an Update would leave, without touching the stored ones."""
     merged: Dict[str, Any] = clone(dict(fields))
