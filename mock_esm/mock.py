@@ -84,10 +84,13 @@ def _delivery() -> Delivery:
     return DELIVERY
 
 
-def _reset_delivery() -> None:
+def _forget_state() -> None:
+    """What ``reset()`` and the outermost stop clear: mappings, delivery state, injections."""
+    RUNTIME.registry.reset()
     module = sys.modules.get("mock_esm.delivery")
     if module is not None:
         module.DELIVERY.reset()
+    FAULTS.clear()
 
 
 class _Activations:
@@ -134,9 +137,7 @@ class _Activations:
         RUNTIME.active = False
         RUNTIME.account_id = None
         RUNTIME.transition_seconds = DEFAULT_TRANSITION_SECONDS
-        RUNTIME.registry.reset()
-        _reset_delivery()
-        FAULTS.clear()
+        _forget_state()
         for name in self.credentials_set:
             os.environ.pop(name, None)
         self.credentials_set = []
@@ -297,9 +298,7 @@ class EsmMock:
     def reset(self) -> None:
         """Forget every mapping, registered function and queued message, in every account,
         and every pending injection."""
-        RUNTIME.registry.reset()
-        _reset_delivery()
-        FAULTS.clear()
+        _forget_state()
 
     def mappings(self, account_id: Optional[str] = None,
                  region: Optional[str] = None) -> List[Dict[str, Any]]:
