@@ -132,13 +132,13 @@ def _page(page: List[EventSourceMapping], marker: Optional[str]) -> Response:
     return Response(200, _headers(body), body)
 
 
-def _create(call: Call, query: Mapping[str, Any], body: bytes) -> Response:
+def _create(call: Call, uuid: str, query: Mapping[str, Any], body: bytes) -> Response:
     mapping = call.backend.create(_json_body(body), clock.now(), call.transition_seconds,
                                   call.check)
     return _one(mapping, 202)
 
 
-def _list(call: Call, query: Mapping[str, Any], body: bytes) -> Response:
+def _list(call: Call, uuid: str, query: Mapping[str, Any], body: bytes) -> Response:
     page, marker = call.backend.list(
         event_source_arn=_query_value(query, "EventSourceArn"),
         function_name=_query_value(query, "FunctionName"),
@@ -165,8 +165,6 @@ def _delete(call: Call, uuid: str, query: Mapping[str, Any], body: bytes) -> Res
     return _one(call.backend.delete(uuid, clock.now(), call.transition_seconds), 202)
 
 
-_COLLECTION = {"POST": _create, "GET": _list}
-_ITEM: Dict[str, Handler] = {"GET": _get, "PUT": _update, "DELETE": _delete}
 
 
 def is_esm_path(path: str) -> bool:
@@ -193,37 +191,30 @@ _OPERATION_NAMES = {
 }
 
 
-def operation_name(method: str, path: str) -> Optional[str]:
-    """The ESM operation a request calls, or None when no operation is routed for it."""
-    route = split_path(path) if is_esm_path(path) else None
-    return None if route is None else _OPERATION_NAMES.get((route[0], method))
+_HANDLERS: Dict[str, Handler] = {
+    "CreateEventSourceMapping": _create, "ListEventSourceMappings": _list,
+    "GetEventSourceMapping": _get, "UpdateEventSourceMapping": _update,
+    "DeleteEventSourceMapping": _delete,
+}
 
 
 def handle(call: Call, method: str, path: str, query: Mapping[str, Any], body: bytes) -> Response:
     """Serve one event-source-mapping request; AWS errors come back as error responses."""
     try:
-        if FAULTS.pending:
-            injected = FAULTS.take(operation_name(method, path))
-            if injected is not None:
-                raise injected
         if path.startswith(tagging.TAGS_PREFIX):
             request = _json_body(body) if method == "POST" else {}
             status, payload = tagging.handle(call.backend, method, path, query, request)
             return Response(status, _headers(payload), payload)
         route = split_path(path) if is_esm_path(path) else None
-        if route is None:
+        operation = None if route is None else _OPERATION_NAMES.get((route[0], method))
+        if route is None or operation is None:
             raise UnknownOperationException(f"No operation is routed for {method} {path}")
-        uuid = route[1]
-        if uuid is None:
-            collection = _COLLECTION.get(method)
-            if collection is None:
-                raise UnknownOperationException(f"No operation is routed for {method} {path}")
-            with call.backend.lock:  # render before another thread can change the mapping
-                return collection(call, query, body)
-        item = _ITEM.get(method)
-        if item is None:
-            raise UnknownOperationException(f"No operation is routed for {method} {path}")
+        if FAULTS.pending:
+            injected = FAULTS.take(operation)
+            if injected is not None:
+                raise injected
         with call.backend.lock:  # render before another thread can change the mapping
-            return item(call, uuid, query, body)
+            # Collection operations take no UUID; they are handed an empty one.
+            return _HANDLERS[operation](call, route[1] or "", query, body)
     except AwsError as error:
         return error_response(error)
