@@ -41,6 +41,6 @@ class _AsyncBody:
 def to_aiobotocore(response: routing.Response, model: OperationModel,
                    url: str) -> Tuple[AioAWSResponse, Dict[str, Any]]:
     """The (http, parsed) pair an aiobotocore client expects from a ``before-call`` handler."""
-    status, headers, body = response
-    http: Any = AioAWSResponse(url, status, headers, _AsyncBody(body))
+    http: Any = AioAWSResponse(url, response.status, response.headers,
+                               _AsyncBody(response.body))
     return http, interceptor.parse(response, model)

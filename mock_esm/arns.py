@@ -8,7 +8,7 @@ qualifier.  All of that lives here so list filters and duplicate checks compare 
 from __future__ import annotations
 
 import re
-from typing import Dict, NamedTuple, Optional
+from typing import Dict, NamedTuple, Optional, Tuple
 
 from .errors import validation_error
 
@@ -54,9 +54,27 @@ class FunctionRef(NamedTuple):
     qualifier: Optional[str]
 
 
+# Suites name the same few functions over and over; each resolution is a regex match and three
+# formats, so answers are kept (bounded: cleared when full).
+_RESOLVED: Dict[Tuple[str, str, str], FunctionRef] = {}
+_RESOLVED_LIMIT = 4096
+
+
 def resolve_function(value: str, account_id: str, region: str,
                      field: str = "functionName") -> FunctionRef:
     """Normalise any accepted function form to the ARN AWS echoes back."""
+    key = (value, account_id, region)
+    known = _RESOLVED.get(key)
+    if known is not None:
+        return known
+    resolved = _resolve(value, account_id, region, field)
+    if len(_RESOLVED) >= _RESOLVED_LIMIT:
+        _RESOLVED.clear()
+    _RESOLVED[key] = resolved
+    return resolved
+
+
+def _resolve(value: str, account_id: str, region: str, field: str) -> FunctionRef:
     match = _FUNCTION_NAME.match(value) if len(value) <= 256 else None
     if match is None:
         if len(value) > 256:

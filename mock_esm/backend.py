@@ -8,7 +8,6 @@ re-entrant lock guards every read and write: reads mutate too, because they sett
 from __future__ import annotations
 
 import threading
-import uuid as uuidlib
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
 from . import clock, validation
@@ -19,6 +18,7 @@ from .errors import (
     ResourceInUseException,
     ResourceNotFoundException,
 )
+from .ids import mapping_uuid
 from .mapping import (
     CREATING,
     DELETING,
@@ -85,8 +85,12 @@ class EsmBackend:
 
     def _index(self, mapping: EventSourceMapping) -> None:
         self._all.add(mapping.seq)
-        self._by_source.setdefault(mapping.source_key, OrderedIndex()).add(mapping.seq)
-        self._by_function.setdefault(mapping.function_arn, OrderedIndex()).add(mapping.seq)
+        for table, key in ((self._by_source, mapping.source_key),
+                           (self._by_function, mapping.function_arn)):
+            index = table.get(key)
+            if index is None:
+                index = table[key] = OrderedIndex()
+            index.add(mapping.seq)
         pair = (mapping.source_key, mapping.function_arn)
         held = self._by_pair.get(pair)
         if held is None:
@@ -164,7 +168,9 @@ class EsmBackend:
             check(kind, function.arn, request.get("EventSourceArn"))
         with self.lock:
             self._check_duplicate(key, fields, function, kind.duplicate_template, now)
-            uuid = str(uuidlib.uuid4())
+            uuid = mapping_uuid()
+            while uuid in self._by_uuid:  # 2**-122 per pair; cheap to rule out
+                uuid = mapping_uuid()
             mapping = EventSourceMapping(
                 uuid=uuid, arn=mapping_arn(self.account_id, self.region, uuid), kind=kind,
                 account_id=self.account_id, region=self.region, seq=self._next_seq,
@@ -208,11 +214,13 @@ class EsmBackend:
                 merged["FunctionArn"] = function.arn
             was_enabled = mapping.state == ENABLED
             wants = request.get("Enabled")
-            self._unindex(mapping)
-            mapping.fields = merged
-            if function is not None:
+            if function is None:
+                mapping.fields = merged  # the indexes key on source and function: unchanged
+            else:
+                self._unindex(mapping)
+                mapping.fields = merged
                 mapping.function_name = function.name
-            self._index(mapping)
+                self._index(mapping)
             if wants is True and not was_enabled:
                 mapping.begin(ENABLING, ENABLED, now, transition_seconds)
             elif wants is False and was_enabled:

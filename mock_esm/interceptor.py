@@ -4,7 +4,8 @@ botocore emits ``before-call.lambda.<Operation>`` with ``emit_until_response``: 
 that returns ``(http_response, parsed)`` ends the call, so nothing after us (moto's
 ``before-send`` handler included) ever sees it.  We render real JSON bytes and let botocore's own
 ``rest-json`` parser turn them into the dict users get, so they get exactly what a real response
-would give them.
+would give them (for successful answers through a compiled copy of that parser, checked against
+it: see :mod:`mock_esm.compiled_parser`).
 
 A second handler on ``before-send.lambda`` stops Lambda calls that nobody answered from leaving
 the process while a mock is active.  botocore runs it before moto's general ``before-send``
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import io
 import sys
-import threading
 import weakref
 from typing import Any, Dict, Iterator, Optional, Tuple
 
@@ -24,10 +24,9 @@ from botocore.awsrequest import AWSResponse, HeadersDict
 from botocore.handlers import BUILTIN_HANDLERS, REGISTER_FIRST
 from botocore.model import OperationModel
 
-from . import faults, moto_bridge, routing, tagging
+from . import compiled_parser, faults, moto_bridge, routing, tagging
 from .moto_bridge import moto_active as moto_active
 from .runtime import RUNTIME
-from .validation import clone
 
 ESM_OPERATIONS = frozenset({
     "CreateEventSourceMapping", "GetEventSourceMapping", "UpdateEventSourceMapping",
@@ -56,42 +55,21 @@ class _Body(io.BytesIO):
 def to_botocore(response: routing.Response, model: OperationModel,
                 url: str) -> Tuple[AWSResponse, Dict[str, Any]]:
     """The (http, parsed) pair botocore expects from a ``before-call`` handler."""
-    status, headers, body = response
-    return AWSResponse(url, status, headers, _Body(body)), parse(response, model)
-
-
-# Reads answer with the same bytes until the mapping changes (its JSON is cached per version),
-# so their parse is kept too: botocore parses each distinct body once, and every later answer
-# is a fresh copy of that result with its own ResponseMetadata, as the parser would build it.
-# The cache is bounded by the mappings it holds, not by entries: kept parses are long-lived
-# objects, and holding many of them makes every full garbage collection of the test process
-# slower (paging 10,000 mappings cost 1.5x per item what 1,000 did with an entry bound alone).
-_REUSABLE_PARSES = frozenset({"GetEventSourceMapping", "ListEventSourceMappings"})
-_PARSED: Dict[Tuple[str, bytes], Tuple[int, Dict[str, Any]]] = {}
-_PARSED_MAPPINGS_LIMIT = 512
-_parsed_weight = [0]
-_parsed_lock = threading.Lock()
+    http = AWSResponse(url, response.status, response.headers, _Body(response.body))
+    return http, parse(response, model)
 
 
 def parse(response: routing.Response, model: OperationModel) -> Dict[str, Any]:
-    """The dict botocore's own parser makes of these bytes, as a real response would give."""
-    status, headers, body = response
-    if status < 300 and model.name in _REUSABLE_PARSES:
-        kept = _PARSED.get((model.name, body))
-        if kept is not None:
-            template = kept[1]
-            metadata: Dict[str, Any] = {}
-            if "x-amzn-requestid" in headers:
-                metadata["RequestId"] = headers["x-amzn-requestid"]
-            metadata["HTTPStatusCode"] = status
-            metadata["HTTPHeaders"] = dict(headers)
-            reused: Dict[str, Any] = {"ResponseMetadata": metadata}
-            reused.update(clone(template))
-            return reused
-        first: Dict[str, Any] = _PARSER.parse(
-            {"status_code": status, "headers": headers, "body": body}, model.output_shape)
-        _remember(model.name, body, first)
-        return first
+    """The dict botocore's own parser makes of this response, as a real one would give."""
+    if response.payload is not None and response.status < 300:
+        return compiled_parser.parse(model, response.status, response.headers, response.payload,
+                                     response.body, lambda: botocore_parse(response, model))
+    return botocore_parse(response, model)
+
+
+def botocore_parse(response: routing.Response, model: OperationModel) -> Dict[str, Any]:
+    """botocore's rest-json parser run on the response's bytes and headers."""
+    status, headers, body = response.status, response.headers, response.body
     response_dict = {"status_code": status, "headers": headers, "body": body}
     parsed: Dict[str, Any] = _PARSER.parse(response_dict, model.output_shape)
     if status >= 300:
@@ -105,21 +83,6 @@ def parse(response: routing.Response, model: OperationModel) -> Dict[str, Any]:
             parsed.update(_PARSER.parse(dict(response_dict, headers=HeadersDict(headers)),
                                         error_shape))
     return parsed
-
-
-def _remember(operation: str, body: bytes, parsed: Dict[str, Any]) -> None:
-    template = clone({key: value for key, value in parsed.items() if key != "ResponseMetadata"})
-    weight = max(len(template.get("EventSourceMappings", ())), 1)
-    if weight > _PARSED_MAPPINGS_LIMIT:
-        return
-    with _parsed_lock:
-        previous = _PARSED.pop((operation, body), None)
-        if previous is not None:
-            _parsed_weight[0] -= previous[0]
-        while _PARSED and _parsed_weight[0] + weight > _PARSED_MAPPINGS_LIMIT:
-            _parsed_weight[0] -= _PARSED.pop(next(iter(_PARSED)))[0]
-        _PARSED[(operation, body)] = (weight, template)
-        _parsed_weight[0] += weight
 
 
 def _region(context: Optional[Dict[str, Any]], request_signer: Any) -> str:

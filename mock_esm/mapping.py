@@ -26,6 +26,8 @@ TRANSITIONAL = frozenset({CREATING, ENABLING, DISABLING, UPDATING, DELETING})
 # by a few ulps.  Half a microsecond of slack makes "advance by exactly the transition time"
 # always settle, while a microsecond short still does not.
 _SLACK = 5e-7
+# json.dumps with options builds an encoder per call; one compact encoder serves every render.
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
 
 
 class EventSourceMapping:
@@ -34,6 +36,7 @@ class EventSourceMapping:
     __slots__ = (
         "_rendered",
         "_rendered_version",
+        "_view",
         "account_id",
         "arn",
         "created",
@@ -72,6 +75,7 @@ class EventSourceMapping:
         self.created = now
         self.version = 0
         self._rendered: bytes = b""
+        self._view: Dict[str, Any] = {}
         self._rendered_version = -1
 
     @property
@@ -141,10 +145,21 @@ class EventSourceMapping:
         view["LastModified"] = round(self.last_modified, 3)
         return view
 
+    def api_view(self) -> Dict[str, Any]:
+        """The API view of the current version, built once; callers must not change it."""
+        if self._rendered_version != self.version:
+            self._render()
+        return self._view
+
     def json_bytes(self) -> bytes:
         """The API view as JSON, rendered once per version."""
-        version = self.version  # read first: a change made meanwhile must not be cached
-        if self._rendered_version != version:
-            self._rendered = json.dumps(self.to_api(), separators=(",", ":")).encode()
-            self._rendered_version = version
+        if self._rendered_version != self.version:
+            self._render()
         return self._rendered
+
+    def _render(self) -> None:
+        version = self.version  # read first: a change made meanwhile must not be cached
+        view = self.to_api()
+        self._rendered = _ENCODER.encode(view).encode()
+        self._view = view
+        self._rendered_version = version

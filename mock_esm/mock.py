@@ -314,8 +314,8 @@ class EsmMock:
             if region is not None and backend.region != region:
                 continue
             for mapping in backend.snapshot(now):
-                body = mapping.json_bytes()
-                _, parsed = interceptor.to_botocore(Response(200, {}, body), model, "")
+                parsed = interceptor.parse(
+                    Response(200, {}, mapping.json_bytes(), mapping.api_view()), model)
                 parsed.pop("ResponseMetadata", None)
                 result.append(parsed)
         return result

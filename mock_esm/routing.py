@@ -7,10 +7,8 @@ AWS's error responses here and nowhere else.
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
-import secrets
 from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Tuple
 from urllib.parse import unquote
 
@@ -23,18 +21,20 @@ from .errors import (
     validation_error,
 )
 from .faults import FAULTS
+from .ids import request_id
 from .mapping import EventSourceMapping
 
 ESM_PREFIX = "/2015-03-31/event-source-mappings"
-
-_REQUEST_ID_PREFIX = f"{secrets.token_hex(4)}-{secrets.token_hex(2)}-4{secrets.token_hex(2)[1:]}"
-_request_numbers = itertools.count(1)
 
 
 class Response(NamedTuple):
     status: int
     headers: Dict[str, str]
     body: bytes
+    # The JSON value ``body`` serialises, when a successful answer has one to share: the
+    # in-process path builds the user's dict from it instead of decoding ``body`` again.
+    # Shared with the mapping records: read it, never change it.
+    payload: Optional[Mapping[str, Any]] = None
 
 
 class Call(NamedTuple):
@@ -44,12 +44,6 @@ class Call(NamedTuple):
     backend: EsmBackend
     transition_seconds: float
     check: Optional[ExistenceCheck] = None
-
-
-def request_id() -> str:
-    """A UUID-shaped request id, cheap enough for every call."""
-    number = next(_request_numbers)
-    return f"{_REQUEST_ID_PREFIX}-a{number >> 48 & 0xfff:03x}-{number & 0xffffffffffff:012x}"
 
 
 def _headers(body: bytes) -> Dict[str, str]:
@@ -121,15 +115,17 @@ def _query_value(query: Mapping[str, Any], name: str) -> Optional[str]:
 
 def _one(mapping: EventSourceMapping, status: int) -> Response:
     body = mapping.json_bytes()
-    return Response(status, _headers(body), body)
+    return Response(status, _headers(body), body, mapping.api_view())
 
 
 def _page(page: List[EventSourceMapping], marker: Optional[str]) -> Response:
     body = b'{"EventSourceMappings":[' + b",".join(m.json_bytes() for m in page) + b"]"
+    payload: Dict[str, Any] = {"EventSourceMappings": [m.api_view() for m in page]}
     if marker is not None:
         body += b',"NextMarker":' + json.dumps(marker).encode()
+        payload["NextMarker"] = marker
     body += b"}"
-    return Response(200, _headers(body), body)
+    return Response(200, _headers(body), body, payload)
 
 
 def _create(call: Call, uuid: str, query: Mapping[str, Any], body: bytes) -> Response:

@@ -104,8 +104,8 @@ class EsmServer:
         with self._idle:
             self._in_flight += 1
         try:
-            status, headers, body = self.respond(_Request(environ))
-            response = _Response(body, status=status, headers=headers)
+            answer = self.respond(_Request(environ))
+            response = _Response(answer.body, status=answer.status, headers=answer.headers)
             # Counted until werkzeug has written the body and closes the iterable.
             return ClosingIterator(response(environ, start_response), self._finished)
         except BaseException:

@@ -38,7 +38,7 @@ def check_create(kind: SourceKind, request: Mapping[str, Any]) -> Dict[str, Any]
     """The per-source rules for a new mapping; returns the settings it would store."""
     if request.get("FunctionName") is None:
         raise validation_error("functionName", None, "Member must not be null.")
-    settings: Dict[str, Any] = clone(dict(kind.defaults))
+    settings: Dict[str, Any] = clone(kind.defaults)
     _apply(settings, request, _CREATE)
     rules.check(kind, settings)
     return settings

@@ -19,13 +19,15 @@ from typing import Any, Callable, Dict, List
 import boto3
 import botocore.session
 import pytest
+from botocore import parsers
 from botocore.exceptions import ClientError, ParamValidationError
 from botocore.model import Shape
 from botocore.validate import validate_parameters
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mock_esm import mock_esm
+from mock_esm import compiled_parser, mock_esm
+from mock_esm.compiled_parser import identical
 
 MODEL = botocore.session.get_session().get_service_model("lambda")
 OPERATIONS = ("CreateEventSourceMapping", "GetEventSourceMapping", "UpdateEventSourceMapping",
@@ -203,6 +205,17 @@ class Tally:
         return sum(n for (kind, _), n in self.outcomes.items() if kind != "client-side")
 
 
+def _recording_client() -> Any:
+    """A client that keeps (operation, raw body) of every answer, in ``client.answered``."""
+    client = boto3.client("lambda", region_name="us-east-1")
+    client.answered = []
+    client.meta.events.register(
+        "after-call.lambda",
+        lambda http_response, model, **kwargs: client.answered.append(
+            (model.name, http_response.content)))
+    return client
+
+
 def _seed(client: Any, esm: Any) -> List[str]:
     esm.reset()
     uuids = [
@@ -236,6 +249,15 @@ def _check_call(client: Any, esm: Any, operation: str, request: Dict[str, Any],
         assert esm.mappings() == before, (operation, request, code)
         tally.outcomes[("refused", code)] += 1
         return
+    operation_name, body = client.answered[-1]
+    assert operation_name == operation
+    fresh = parsers.create_parser("rest-json").parse(
+        {"status_code": response["ResponseMetadata"]["HTTPStatusCode"],
+         "headers": response["ResponseMetadata"]["HTTPHeaders"], "body": body},
+        MODEL.operation_model(operation).output_shape)
+    # Exactly what botocore's own parser makes of the bytes, built by the compiled copy.
+    assert identical(response, fresh), (operation, request)
+    assert compiled_parser._converters[operation] is not None
     metadata = response.pop("ResponseMetadata")
     assert metadata["HTTPStatusCode"] == (202 if operation in (
         "CreateEventSourceMapping", "UpdateEventSourceMapping", "DeleteEventSourceMapping")
@@ -249,7 +271,7 @@ def _check_call(client: Any, esm: Any, operation: str, request: Dict[str, Any],
 def test_arbitrary_requests_get_a_valid_answer_or_a_modelled_4xx(operation):
     tally = Tally()
     with mock_esm(transition_seconds=0) as esm:
-        client = boto3.client("lambda", region_name="us-east-1")
+        client = _recording_client()
         live = _seed(client, esm)
         marker = client.list_event_source_mappings(MaxItems=1)["NextMarker"]
 
@@ -282,7 +304,7 @@ def test_arbitrary_filter_criteria_get_a_valid_answer_or_a_modelled_4xx():
     # on a request that is otherwise valid, so the pattern grammar itself is what is fuzzed.
     tally = Tally()
     with mock_esm(transition_seconds=0) as esm:
-        client = boto3.client("lambda", region_name="us-east-1")
+        client = _recording_client()
         live = _seed(client, esm)
 
         @settings(max_examples=EXAMPLES, deadline=None, database=None,

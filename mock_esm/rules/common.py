@@ -68,6 +68,8 @@ def is_given(value: Any) -> bool:
 def check_members(settings: Settings, allowed: Collection[str],
                   special: Optional[Mapping[str, str]] = None) -> None:
     """Refuse, in the model's member order, the first member this source does not take."""
+    if all(name in allowed or name in ALWAYS or name not in _ORDER for name in settings):
+        return
     for name in sorted((n for n in settings if n in _ORDER), key=_ORDER.__getitem__):
         if name in ALWAYS or name in allowed or not is_given(settings.get(name)):
             continue
