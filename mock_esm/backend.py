@@ -178,7 +178,7 @@ class EsmBackend:
             self._next_seq += 1
             tags = request.get("Tags")
             if tags:
-                mapping.tags.update(tags)
+                mapping.tags = dict(tags)
             if request.get("Enabled", True) is False:
                 mapping.settle_now(DISABLED, now)
             else:

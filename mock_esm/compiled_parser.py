@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import datetime
-import os
 import threading
 import time
 from typing import Any, Callable, Dict, List, Mapping, Optional, Set, Tuple
@@ -39,26 +38,42 @@ def _identity(value: Any) -> Any:
 
 
 # botocore turns an epoch into a datetime in the local zone (dateutil's tzlocal), which costs
-# ~10 us: more than the rest of a mapping's conversion.  Reads answer the same LastModified again
-# and again, so results are kept, keyed by everything the result depends on: the parser in use,
-# the datetime class (freezegun swaps it) and the process's time zone.  datetimes are immutable.
-_TIMESTAMPS: Dict[Tuple[Any, ...], Any] = {}
-_TIMESTAMPS_LIMIT = 1024
+# ~10 us: more than the rest of a mapping's conversion.  Answers repeat LastModified values (every
+# read of a version, and writes within one millisecond), so results are kept per environment that
+# decides them: the parser in use, the datetime class (freezegun swaps it) and the process's time
+# zone (tzlocal reads it through the time module, which changes only on tzset()).  datetimes are
+# immutable; the kept ones share one zone object per environment, so an entry costs ~100 bytes
+# instead of ~580 (a tzlocal instance is bigger than the datetime).
+_TIMESTAMPS: Dict[Tuple[Any, ...], Dict[Any, Any]] = {}
+_TIMESTAMPS_LIMIT = 65536
+_kept_timestamps = [0]
 
 
 def _timestamp(value: Any) -> Any:
     parser = parsers.DEFAULT_TIMESTAMP_PARSER  # looked up each call: tests may patch it
     if not isinstance(value, (int, float, str)):
         return parser(value)
-    key = (value, parser, datetime.datetime, time.timezone, time.altzone, time.tzname,
-           os.environ.get("TZ"))
-    parsed = _TIMESTAMPS.get(key)
+    environment = (parser, datetime.datetime, time.timezone, time.altzone, time.tzname)
+    kept = _TIMESTAMPS.get(environment)
+    if kept is None:
+        kept = _TIMESTAMPS[environment] = {}
+    parsed = kept.get(value)
     if parsed is None:
         parsed = parser(value)
-        if len(_TIMESTAMPS) >= _TIMESTAMPS_LIMIT:
+        if isinstance(parsed, datetime.datetime) and parsed.tzinfo is not None:
+            zone = _ZONES.setdefault(environment, parsed.tzinfo)
+            if zone is not parsed.tzinfo and zone == parsed.tzinfo:
+                parsed = parsed.replace(tzinfo=zone)
+        if _kept_timestamps[0] >= _TIMESTAMPS_LIMIT:
             _TIMESTAMPS.clear()
-        _TIMESTAMPS[key] = parsed
+            _kept_timestamps[0] = 0
+            kept = _TIMESTAMPS[environment] = {}
+        kept[value] = parsed
+        _kept_timestamps[0] += 1
     return parsed
+
+
+_ZONES: Dict[Tuple[Any, ...], Any] = {}
 
 
 def _blob(value: Any) -> bytes:
@@ -107,22 +122,24 @@ def _structure(shape: Shape, building: Dict[str, Convert]) -> Convert:
     known = building.get(shape.name)
     if known is not None:  # a recursive shape: refer to the converter being built
         return known
-    members: List[Tuple[str, str, Convert]] = []
+    # (wire name, member name, converter or None for a value botocore passes through as-is)
+    members: List[Tuple[str, str, Optional[Convert]]] = []
 
     def convert(value: Mapping[str, Any]) -> Dict[str, Any]:
         parsed: Dict[str, Any] = {}
         for json_name, name, member in members:
             raw = value.get(json_name)
             if raw is not None:
-                parsed[name] = member(raw)
+                parsed[name] = raw if member is None else member(raw)
         return parsed
 
     building[shape.name] = convert
     for name, member_shape in shape.members.items():
         if member_shape.serialization.get("location") is not None:
             raise _Unsupported(f"{shape.name}.{name} is not in the body")
+        member = _compile(member_shape, building)
         members.append((member_shape.serialization.get("name", name), name,
-                        _compile(member_shape, building)))
+                        None if member is _identity else member))
     return convert
 
 
@@ -213,3 +230,5 @@ def forget() -> None:
         _converters.clear()
         _verified.clear()
         _TIMESTAMPS.clear()
+        _ZONES.clear()
+        _kept_timestamps[0] = 0

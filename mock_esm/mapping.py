@@ -26,6 +26,8 @@ TRANSITIONAL = frozenset({CREATING, ENABLING, DISABLING, UPDATING, DELETING})
 # by a few ulps.  Half a microsecond of slack makes "advance by exactly the transition time"
 # always settle, while a microsecond short still does not.
 _SLACK = 5e-7
+# Shared by every untagged mapping, never written: tagging gives a mapping a dict of its own.
+_NO_TAGS: Dict[str, str] = {}
 # json.dumps with options builds an encoder per call; one compact encoder serves every render.
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
 
@@ -36,7 +38,6 @@ class EventSourceMapping:
     __slots__ = (
         "_rendered",
         "_rendered_version",
-        "_view",
         "account_id",
         "arn",
         "created",
@@ -67,7 +68,7 @@ class EventSourceMapping:
         self.fields = fields
         self.function_name = function_name
         self.source_key = source_key
-        self.tags: Dict[str, str] = {}
+        self.tags: Dict[str, str] = _NO_TAGS  # replaced by a dict of its own when tagged
         self.state = DISABLED
         self.pending_until: Optional[float] = None
         self.settles_to: Optional[str] = None
@@ -75,7 +76,6 @@ class EventSourceMapping:
         self.created = now
         self.version = 0
         self._rendered: bytes = b""
-        self._view: Dict[str, Any] = {}
         self._rendered_version = -1
 
     @property
@@ -145,21 +145,11 @@ class EventSourceMapping:
         view["LastModified"] = round(self.last_modified, 3)
         return view
 
-    def api_view(self) -> Dict[str, Any]:
-        """The API view of the current version, built once; callers must not change it."""
-        if self._rendered_version != self.version:
-            self._render()
-        return self._view
-
     def json_bytes(self) -> bytes:
-        """The API view as JSON, rendered once per version."""
-        if self._rendered_version != self.version:
-            self._render()
-        return self._rendered
-
-    def _render(self) -> None:
+        """The API view as JSON, rendered once per version (only the bytes are kept: building
+        the view again costs a dict copy, keeping it would cost 250 bytes per mapping)."""
         version = self.version  # read first: a change made meanwhile must not be cached
-        view = self.to_api()
-        self._rendered = _ENCODER.encode(view).encode()
-        self._view = view
-        self._rendered_version = version
+        if self._rendered_version != version:
+            self._rendered = _ENCODER.encode(self.to_api()).encode()
+            self._rendered_version = version
+        return self._rendered

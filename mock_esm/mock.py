@@ -315,7 +315,7 @@ class EsmMock:
                 continue
             for mapping in backend.snapshot(now):
                 parsed = interceptor.parse(
-                    Response(200, {}, mapping.json_bytes(), mapping.api_view()), model)
+                    Response(200, {}, mapping.json_bytes(), mapping.to_api()), model)
                 parsed.pop("ResponseMetadata", None)
                 result.append(parsed)
         return result

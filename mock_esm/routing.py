@@ -115,12 +115,12 @@ def _query_value(query: Mapping[str, Any], name: str) -> Optional[str]:
 
 def _one(mapping: EventSourceMapping, status: int) -> Response:
     body = mapping.json_bytes()
-    return Response(status, _headers(body), body, mapping.api_view())
+    return Response(status, _headers(body), body, mapping.to_api())
 
 
 def _page(page: List[EventSourceMapping], marker: Optional[str]) -> Response:
     body = b'{"EventSourceMappings":[' + b",".join(m.json_bytes() for m in page) + b"]"
-    payload: Dict[str, Any] = {"EventSourceMappings": [m.api_view() for m in page]}
+    payload: Dict[str, Any] = {"EventSourceMappings": [m.to_api() for m in page]}
     if marker is not None:
         body += b',"NextMarker":' + json.dumps(marker).encode()
         payload["NextMarker"] = marker

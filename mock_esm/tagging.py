@@ -89,10 +89,10 @@ def handle(backend: EsmBackend, method: str, path: str, query: Mapping[str, Any]
         if mapping is None:
             raise ResourceNotFoundException(NOT_FOUND.format(arn=arn))
         if tags is not None:
-            mapping.tags.update(tags)
+            mapping.tags = {**mapping.tags, **tags}
         elif keys is not None:
-            for key in keys:
-                mapping.tags.pop(key, None)
+            removed = set(keys)
+            mapping.tags = {k: v for k, v in mapping.tags.items() if k not in removed}
         else:
             return 200, json.dumps({"Tags": mapping.tags}).encode()
     return 204, b""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import time
 from typing import Any, Dict, Iterator, List
 
 import boto3
@@ -17,7 +18,7 @@ from mock_esm import compiled_parser, interceptor, mock_esm
 from mock_esm.compiled_parser import compile_output, identical
 from mock_esm.interceptor import operation_model
 
-from .conftest import FIFO_ARN, QUEUE_ARN, STREAM_ARN, TABLE_STREAM_ARN
+from .conftest import FIFO_ARN, QUEUE_ARN, STREAM_ARN, TABLE_STREAM_ARN, travel
 from .rules_support import BASIC_AUTH, DOCDB_ARN, MQ_ARN, MSK_ARN, SELF_MANAGED
 
 BEFORE = 1767323045  # a StartingPositionTimestamp in the past of every test clock
@@ -240,3 +241,45 @@ def test_the_lambda_output_shapes_all_compile():
     service = botocore.session.get_session().get_service_model("lambda")
     for operation in interceptor.ESM_OPERATIONS:
         assert compile_output(service.operation_model(operation)) is not None, operation
+
+
+@pytest.fixture
+def time_zone(monkeypatch) -> Iterator[Any]:
+    """Switch the process's time zone as TZ plus ``time.tzset()`` do, restoring it after."""
+    if not hasattr(time, "tzset"):
+        pytest.skip("time.tzset is not available on this platform")
+
+    def switch(zone: str) -> None:
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+
+    yield switch
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_time_zone_change_is_followed_by_the_kept_timestamps(recorded, time_zone):
+    client, calls, esm = recorded
+    uuid = client.create_event_source_mapping(FunctionName="worker", **CREATES["sqs"])["UUID"]
+    esm.settle()
+    seen = []
+    for zone in ("UTC", "America/New_York", "Asia/Tokyo", "UTC"):
+        time_zone(zone)
+        got = client.get_event_source_mapping(UUID=uuid)
+        body = calls[-1][2]
+        assert identical(got, _botocore_parse("GetEventSourceMapping", got, body)), zone
+        seen.append(got["LastModified"].utcoffset())
+    assert seen[1] != seen[2] and seen[0] == seen[3]
+
+
+def test_kept_timestamps_stay_bounded(monkeypatch, fresh_compilation):
+    monkeypatch.setattr(compiled_parser, "_TIMESTAMPS_LIMIT", 5)
+    with mock_esm(transition_seconds=0):
+        client = boto3.client("lambda", region_name="us-east-1")
+        for i in range(12):  # twelve distinct LastModified values
+            with travel(datetime.datetime(2025, 1, 1, 0, 0, i, tzinfo=datetime.timezone.utc)):
+                created = client.create_event_source_mapping(
+                    FunctionName="worker", EventSourceArn=f"{QUEUE_ARN}-{i}")
+            assert created["LastModified"].second == i
+            kept = sum(len(values) for values in compiled_parser._TIMESTAMPS.values())
+            assert kept <= 5
