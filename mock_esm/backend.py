@@ -8,9 +8,20 @@ re-entrant lock guards every read and write: reads mutate too, because they sett
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Tuple,
+    Union,
+)
 
-from . import clock, validation
+from . import clock
 from .arns import FunctionRef, mapping_arn, resolve_function
 from .errors import (
     NOT_FOUND_MESSAGE,
@@ -19,6 +30,7 @@ from .errors import (
     ResourceNotFoundException,
 )
 from .ids import mapping_uuid
+from .lazy import LazyModule
 from .mapping import (
     CREATING,
     DELETING,
@@ -31,6 +43,11 @@ from .mapping import (
 )
 from .pagination import OrderedIndex, decode_marker, encode_marker
 from .sources import SourceKind, kind_for, parse_arn
+
+if TYPE_CHECKING:
+    from . import validation
+else:  # the shape table and the per-source rules load with the first Create or Update
+    validation = LazyModule("mock_esm.validation", globals(), "validation")
 
 MAX_PAGE = 100
 

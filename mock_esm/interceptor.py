@@ -17,16 +17,22 @@ from __future__ import annotations
 import io
 import sys
 import weakref
-from typing import Any, Dict, Iterator, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional, Tuple
 
 from botocore import parsers
 from botocore.awsrequest import AWSResponse, HeadersDict
 from botocore.handlers import BUILTIN_HANDLERS, REGISTER_FIRST
 from botocore.model import OperationModel
 
-from . import compiled_parser, faults, moto_bridge, routing, tagging
+from . import faults, moto_bridge, routing
+from .lazy import LazyModule
 from .moto_bridge import moto_active as moto_active
 from .runtime import RUNTIME
+
+if TYPE_CHECKING:
+    from . import compiled_parser
+else:  # loaded by the first answer
+    compiled_parser = LazyModule("mock_esm.compiled_parser", globals(), "compiled_parser")
 
 ESM_OPERATIONS = frozenset({
     "CreateEventSourceMapping", "GetEventSourceMapping", "UpdateEventSourceMapping",
@@ -107,6 +113,12 @@ def account_for(request_signer: Any, moto: bool) -> str:
     return moto_bridge.resolve_account(lambda: _access_key(request_signer), moto)
 
 
+def _names_mapping(path: str) -> bool:
+    from . import tagging  # loaded by the first tag call, not by every import
+
+    return tagging.names_mapping(path)
+
+
 def before_call(model: OperationModel, params: Dict[str, Any], request_signer: Any = None,
                 context: Optional[Dict[str, Any]] = None,
                 **kwargs: Any) -> Optional[Tuple[AWSResponse, Dict[str, Any]]]:
@@ -114,7 +126,7 @@ def before_call(model: OperationModel, params: Dict[str, Any], request_signer: A
     if not RUNTIME.active:
         return None
     if model.name not in ESM_OPERATIONS and not (
-            model.name in TAG_OPERATIONS and tagging.names_mapping(params["url_path"])):
+            model.name in TAG_OPERATIONS and _names_mapping(params["url_path"])):
         return None
     _operation_models.setdefault(model.name, model)
     moto = moto_active()

@@ -8,7 +8,6 @@ the one source named by ``SelfManagedEventSource`` instead of an ARN.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 from .errors import InvalidParameterValueException, validation_error
@@ -41,15 +40,26 @@ _STREAM_DEFAULTS: Dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
 class SourceKind:
-    """One family of event source, with the answers AWS gives for it."""
+    """One family of event source, with the answers AWS gives for it.
 
-    name: str
-    family: str
-    transition_reason: str
-    defaults: Mapping[str, Any] = field(default_factory=dict)
-    duplicate_template: str = STREAM_DUPLICATE
+    A plain slotted class, not a dataclass: the eight kinds are made once at import, and
+    generating a dataclass costs more import time than this whole module otherwise does.  Kinds
+    are compared by identity (there is one object per kind)."""
+
+    __slots__ = ("defaults", "duplicate_template", "family", "name", "transition_reason")
+
+    def __init__(self, name: str, family: str, transition_reason: str,
+                 defaults: Optional[Mapping[str, Any]] = None,
+                 duplicate_template: str = STREAM_DUPLICATE) -> None:
+        self.name = name
+        self.family = family
+        self.transition_reason = transition_reason
+        self.defaults: Mapping[str, Any] = {} if defaults is None else defaults
+        self.duplicate_template = duplicate_template
+
+    def __repr__(self) -> str:
+        return f"SourceKind({self.name!r})"
 
 
 SQS = SourceKind("sqs", "sqs", "USER_INITIATED",

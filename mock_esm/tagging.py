@@ -21,8 +21,7 @@ from .errors import (
     UnknownOperationException,
     validation_error,
 )
-
-TAGS_PREFIX = "/2017-03-31/tags/"
+from .routing import TAGS_PREFIX
 
 # The botocore model's TaggableResource pattern, anchored, and its event-source-mapping branch.
 _TAGGABLE_SOURCE = (
