@@ -19,12 +19,12 @@ from __future__ import annotations
 import base64
 import datetime
 import threading
-import time
 from typing import Any, Callable, Dict, List, Mapping, Optional, Set, Tuple
 
-from botocore import parsers
 from botocore.model import OperationModel, Shape
 from botocore.utils import ensure_boolean
+
+from . import timestamps
 
 Convert = Callable[[Any], Any]
 
@@ -37,45 +37,6 @@ def _identity(value: Any) -> Any:
     return value
 
 
-# botocore turns an epoch into a datetime in the local zone (dateutil's tzlocal), which costs
-# ~10 us: more than the rest of a mapping's conversion.  Answers repeat LastModified values (every
-# read of a version, and writes within one millisecond), so results are kept per environment that
-# decides them: the parser in use, the datetime class (freezegun swaps it) and the process's time
-# zone (tzlocal reads it through the time module, which changes only on tzset()).  datetimes are
-# immutable; the kept ones share one zone object per environment, so an entry costs ~100 bytes
-# instead of ~580 (a tzlocal instance is bigger than the datetime).
-_TIMESTAMPS: Dict[Tuple[Any, ...], Dict[Any, Any]] = {}
-_TIMESTAMPS_LIMIT = 65536
-_kept_timestamps = [0]
-
-
-def _timestamp(value: Any) -> Any:
-    parser = parsers.DEFAULT_TIMESTAMP_PARSER  # looked up each call: tests may patch it
-    if not isinstance(value, (int, float, str)):
-        return parser(value)
-    environment = (parser, datetime.datetime, time.timezone, time.altzone, time.tzname)
-    kept = _TIMESTAMPS.get(environment)
-    if kept is None:
-        kept = _TIMESTAMPS[environment] = {}
-    parsed = kept.get(value)
-    if parsed is None:
-        parsed = parser(value)
-        if isinstance(parsed, datetime.datetime) and parsed.tzinfo is not None:
-            zone = _ZONES.setdefault(environment, parsed.tzinfo)
-            if zone is not parsed.tzinfo and zone == parsed.tzinfo:
-                parsed = parsed.replace(tzinfo=zone)
-        if _kept_timestamps[0] >= _TIMESTAMPS_LIMIT:
-            _TIMESTAMPS.clear()
-            _kept_timestamps[0] = 0
-            kept = _TIMESTAMPS[environment] = {}
-        kept[value] = parsed
-        _kept_timestamps[0] += 1
-    return parsed
-
-
-_ZONES: Dict[Tuple[Any, ...], Any] = {}
-
-
 def _blob(value: Any) -> bytes:
     return base64.b64decode(value)
 
@@ -83,7 +44,7 @@ def _blob(value: Any) -> bytes:
 _SCALARS: Dict[str, Convert] = {
     "string": _identity,  # rest-json decodes only header strings (jsonvalue); bodies pass as-is
     "integer": int, "long": int, "float": float, "double": float,
-    "boolean": ensure_boolean, "timestamp": _timestamp, "blob": _blob,
+    "boolean": ensure_boolean, "timestamp": timestamps.parse, "blob": _blob,
 }
 
 
@@ -100,6 +61,9 @@ def _compile(shape: Shape, building: Dict[str, Convert]) -> Convert:
     if type_name == "structure":
         return _structure(shape, building)
     raise _Unsupported(f"{shape.name} is a {type_name}")
+
+
+_PLANS_LIMIT = 256  # per structure shape
 
 
 def _list_of(item: Convert) -> Convert:
@@ -124,11 +88,23 @@ def _structure(shape: Shape, building: Dict[str, Convert]) -> Convert:
         return known
     # (wire name, member name, converter or None for a value botocore passes through as-is)
     members: List[Tuple[str, str, Optional[Convert]]] = []
+    # botocore walks every member of the shape (33 for a mapping) and keeps the present ones in
+    # the shape's order; the members a value holds come in a handful of arrangements, so the
+    # walk is kept per arrangement of keys and covers only those.
+    plans: Dict[Tuple[str, ...], List[Tuple[str, str, Optional[Convert]]]] = {}
 
     def convert(value: Mapping[str, Any]) -> Dict[str, Any]:
+        keys = tuple(value)
+        plan = plans.get(keys)
+        if plan is None:
+            present = set(keys)
+            plan = [member for member in members if member[0] in present]
+            if len(plans) >= _PLANS_LIMIT:
+                plans.clear()
+            plans[keys] = plan
         parsed: Dict[str, Any] = {}
-        for json_name, name, member in members:
-            raw = value.get(json_name)
+        for json_name, name, member in plan:
+            raw = value[json_name]
             if raw is not None:
                 parsed[name] = raw if member is None else member(raw)
         return parsed
@@ -164,7 +140,11 @@ def identical(ours: Any, theirs: Any) -> bool:
     if isinstance(ours, list):
         return len(ours) == len(theirs) and all(map(identical, ours, theirs))
     if isinstance(ours, datetime.datetime):
-        return ours == theirs and repr(ours.tzinfo) == repr(theirs.tzinfo)
+        # Field by field: two aware datetimes in different zone objects compare unequal when
+        # their wall time is ambiguous (PEP 495), even two that botocore parsed from one value.
+        return (ours.replace(tzinfo=None) == theirs.replace(tzinfo=None)
+                and ours.fold == theirs.fold and ours.utcoffset() == theirs.utcoffset()
+                and repr(ours.tzinfo) == repr(theirs.tzinfo))
     return bool(ours == theirs)
 
 
@@ -229,6 +209,4 @@ def forget() -> None:
     with _lock:
         _converters.clear()
         _verified.clear()
-        _TIMESTAMPS.clear()
-        _ZONES.clear()
-        _kept_timestamps[0] = 0
+    timestamps.forget()

@@ -8,7 +8,8 @@ so a frozen or travelled clock decides what the caller sees, however far it jump
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Optional
+import json.encoder
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from .sources import SourceKind
 
@@ -28,8 +29,22 @@ TRANSITIONAL = frozenset({CREATING, ENABLING, DISABLING, UPDATING, DELETING})
 _SLACK = 5e-7
 # Shared by every untagged mapping, never written: tagging gives a mapping a dict of its own.
 _NO_TAGS: Dict[str, str] = {}
-# json.dumps with options builds an encoder per call; one compact encoder serves every render.
+# json.dumps with options builds an encoder per call, and JSONEncoder.encode builds its C
+# encoder per call: build one, compact, once.  Views are plain JSON values without cycles, so
+# its cycle check is off (markers None).
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
+_C_ENCODER: Optional[Callable[[Any, int], Any]] = None
+_make_c_encoder = getattr(json.encoder, "c_make_encoder", None)  # None without the accelerator
+if _make_c_encoder is not None:
+    _C_ENCODER = _make_c_encoder(
+        None, _ENCODER.default, json.encoder.encode_basestring_ascii, None, ":", ",", False,
+        False, True)
+
+
+def _encode(view: Dict[str, Any]) -> str:
+    if _C_ENCODER is not None:
+        return "".join(_C_ENCODER(view, 0))
+    return _ENCODER.encode(view)
 
 
 class EventSourceMapping:
@@ -146,10 +161,15 @@ class EventSourceMapping:
         return view
 
     def json_bytes(self) -> bytes:
-        """The API view as JSON, rendered once per version (only the bytes are kept: building
-        the view again costs a dict copy, keeping it would cost 250 bytes per mapping)."""
+        """The API view as JSON, rendered once per version."""
+        return self.answer()[0]
+
+    def answer(self) -> Tuple[bytes, Dict[str, Any]]:
+        """The API view and its JSON.  Only the bytes are kept, per version: building the view
+        again costs a dict copy, keeping it would cost 250 bytes per mapping."""
+        view = self.to_api()
         version = self.version  # read first: a change made meanwhile must not be cached
         if self._rendered_version != version:
-            self._rendered = _ENCODER.encode(self.to_api()).encode()
+            self._rendered = _encode(view).encode()
             self._rendered_version = version
-        return self._rendered
+        return self._rendered, view

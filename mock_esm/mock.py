@@ -314,8 +314,8 @@ class EsmMock:
             if region is not None and backend.region != region:
                 continue
             for mapping in backend.snapshot(now):
-                parsed = interceptor.parse(
-                    Response(200, {}, mapping.json_bytes(), mapping.to_api()), model)
+                body, view = mapping.answer()
+                parsed = interceptor.parse(Response(200, {}, body, view), model)
                 parsed.pop("ResponseMetadata", None)
                 result.append(parsed)
         return result

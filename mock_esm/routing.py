@@ -78,7 +78,10 @@ def _json_body(body: bytes) -> Dict[str, Any]:
     if not body:
         return {}
     try:
-        text = body.decode(json.detect_encoding(body), "surrogatepass")
+        # Every SDK sends UTF-8; the detection (BOMs, UTF-16/32) is for raw HTTP clients.
+        encoding = ("utf-8" if body[:1] == b"{" and body[1:2] != b"\x00"
+                    else json.detect_encoding(body))
+        text = body.decode(encoding, "surrogatepass")
         decoded = _DECODER.decode(text)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise InvalidRequestContentException(
@@ -115,13 +118,14 @@ def _query_value(query: Mapping[str, Any], name: str) -> Optional[str]:
 
 
 def _one(mapping: EventSourceMapping, status: int) -> Response:
-    body = mapping.json_bytes()
-    return Response(status, _headers(body), body, mapping.to_api())
+    body, view = mapping.answer()
+    return Response(status, _headers(body), body, view)
 
 
 def _page(page: List[EventSourceMapping], marker: Optional[str]) -> Response:
-    body = b'{"EventSourceMappings":[' + b",".join(m.json_bytes() for m in page) + b"]"
-    payload: Dict[str, Any] = {"EventSourceMappings": [m.to_api() for m in page]}
+    answers = [mapping.answer() for mapping in page]
+    body = b'{"EventSourceMappings":[' + b",".join(body for body, _ in answers) + b"]"
+    payload: Dict[str, Any] = {"EventSourceMappings": [view for _, view in answers]}
     if marker is not None:
         body += b',"NextMarker":' + json.dumps(marker).encode()
         payload["NextMarker"] = marker

@@ -14,7 +14,7 @@ import pytest
 from botocore import parsers
 from botocore.model import ServiceModel
 
-from mock_esm import compiled_parser, interceptor, mock_esm
+from mock_esm import compiled_parser, interceptor, mock_esm, timestamps
 from mock_esm.compiled_parser import compile_output, identical
 from mock_esm.interceptor import operation_model
 
@@ -273,7 +273,7 @@ def test_a_time_zone_change_is_followed_by_the_kept_timestamps(recorded, time_zo
 
 
 def test_kept_timestamps_stay_bounded(monkeypatch, fresh_compilation):
-    monkeypatch.setattr(compiled_parser, "_TIMESTAMPS_LIMIT", 5)
+    monkeypatch.setattr(timestamps, "KEPT_LIMIT", 5)
     with mock_esm(transition_seconds=0):
         client = boto3.client("lambda", region_name="us-east-1")
         for i in range(12):  # twelve distinct LastModified values
@@ -281,5 +281,16 @@ def test_kept_timestamps_stay_bounded(monkeypatch, fresh_compilation):
                 created = client.create_event_source_mapping(
                     FunctionName="worker", EventSourceArn=f"{QUEUE_ARN}-{i}")
             assert created["LastModified"].second == i
-            kept = sum(len(values) for values in compiled_parser._TIMESTAMPS.values())
+            kept = sum(len(values) for values in timestamps._KEPT.values())
             assert kept <= 5
+
+
+def test_bodies_are_compact_ascii_json_as_json_dumps_writes_them(recorded):
+    client, calls, _ = recorded
+    pattern = '{"body": {"city": ["Zürich"], "note": ["line\\nbreak"]}}'
+    client.create_event_source_mapping(
+        FunctionName="worker", EventSourceArn=QUEUE_ARN,
+        FilterCriteria={"Filters": [{"Pattern": pattern}]})
+    body = calls[-1][2]
+    assert body == json.dumps(json.loads(body), separators=(",", ":")).encode()
+    assert b"Z\\u00fcrich" in body and body.isascii()

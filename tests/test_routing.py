@@ -45,3 +45,15 @@ def test_malformed_requests_get_aws_errors(call, method, path, body, status, cod
                                              ("5", 200)])
 def test_max_items_from_a_raw_query_string(call, raw, status):
     assert handle(call, "GET", PATH, {"MaxItems": raw}, b"").status == status
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be",
+                                      "utf-32-le", "utf-32-be"])
+def test_json_bodies_in_every_encoding_json_allows_are_read(call, encoding):
+    # RFC 8259 asks for UTF-8; the UTF-16/32 forms that json.detect_encoding recognises are
+    # read too, as a raw HTTP client may send them (SDKs send UTF-8, read on a fast path).
+    request = {"FunctionName": "f", "EventSourceArn": "arn:aws:sqs:us-east-1:123456789012:q-é"}
+    response = handle(call, "POST", PATH, {}, json.dumps(request, ensure_ascii=False)
+                      .encode(encoding))
+    assert response.status == 202, response.body
+    assert json.loads(response.body)["EventSourceArn"] == request["EventSourceArn"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from typing import Any, Dict
 
 import botocore.session
@@ -141,3 +142,22 @@ def test_random_create_and_update_get_a_mapping_or_a_modelled_4xx(client, create
         _assert_fits_the_model(after)
         if updated is None:
             assert after == {**before, "ResponseMetadata": after["ResponseMetadata"]}
+
+
+ARN_PATTERN = MODEL.operation_model("CreateEventSourceMapping").input_shape.members[
+    "EventSourceArn"].metadata["pattern"]
+_ARN_PIECES = st.sampled_from(["arn", "aws", "aws-cn", "AWS", "sqs", "s-3", "s_3", "us-east-1",
+                               "us-gov-west-1", "eu-west", "123456789012", "12345", "", ":",
+                               ":", ":", "q", "q\n", "/", "ü", "-", "1"])
+
+
+@PROPERTY
+@given(pieces=st.lists(_ARN_PIECES, max_size=12))
+def test_event_source_arns_are_judged_by_the_model_pattern(client, pieces):
+    arn = "".join(pieces)
+    with mock_esm():
+        _, error = outcome(client.create_event_source_mapping, EventSourceArn=arn,
+                           FunctionName="f")
+    refused_by_pattern = error is not None and error[0] == VALIDATION and (
+        "eventSourceArn" in error[1])
+    assert refused_by_pattern == (re.fullmatch(ARN_PATTERN, arn, re.DOTALL) is None), (arn, error)

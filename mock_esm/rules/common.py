@@ -69,7 +69,7 @@ def check_members(settings: Settings, allowed: Collection[str],
                   special: Optional[Mapping[str, str]] = None) -> None:
     """Refuse, in the model's member order, the first member this source does not take."""
     if all(name in allowed or name in ALWAYS or name not in _ORDER for name in settings):
-        return
+        return  # the usual case, without sorting
     for name in sorted((n for n in settings if n in _ORDER), key=_ORDER.__getitem__):
         if name in ALWAYS or name in allowed or not is_given(settings.get(name)):
             continue
@@ -168,9 +168,15 @@ def check_pollers(settings: Settings) -> None:
 
 
 def check_common(settings: Settings, *, kafka: bool = False) -> None:
-    """The checks every family runs after its own member and position rules."""
-    check_destination(settings)
-    check_record_age(settings)
-    check_metrics(settings, kafka=kafka)
-    check_pollers(settings)
-    check_filters(settings)
+    """The checks every family runs after its own member and position rules (each only when
+    its member is set: most mappings set none of them)."""
+    if "DestinationConfig" in settings:
+        check_destination(settings)
+    if "MaximumRecordAgeInSeconds" in settings:
+        check_record_age(settings)
+    if "MetricsConfig" in settings:
+        check_metrics(settings, kafka=kafka)
+    if "ProvisionedPollerConfig" in settings:
+        check_pollers(settings)
+    if "FilterCriteria" in settings:
+        check_filters(settings)
