@@ -60,7 +60,9 @@ class Lifecycle(RuleBasedStateMachine):
             del self.model[uuid]
 
     def _pick(self, index: int) -> str:
-        return sorted(self.model)[index % len(self.model)]
+        # By creation order, not by UUID: UUIDs are random, so an order by UUID would pick
+        # another mapping when hypothesis replays an example, and replays must be exact.
+        return list(self.model)[index % len(self.model)]
 
     @rule(enabled=st.sampled_from([None, True, False]))
     def create(self, enabled: Optional[bool]) -> None:
