@@ -21,6 +21,7 @@ import datetime
 import threading
 from typing import Any, Callable, Dict, List, Mapping, Optional, Set, Tuple
 
+from botocore import parsers
 from botocore.model import OperationModel, Shape
 from botocore.utils import ensure_boolean
 
@@ -41,18 +42,32 @@ def _blob(value: Any) -> bytes:
     return base64.b64decode(value)
 
 
+# What the handler botocore's rest-json parser has for each scalar type does to a body value.
+# botocore has added handlers over time (1.35 converts integers only; later releases floats and
+# booleans too), so a type whose handler the installed parser lacks passes through as-is.
 _SCALARS: Dict[str, Convert] = {
     "string": _identity,  # rest-json decodes only header strings (jsonvalue); bodies pass as-is
     "integer": int, "long": int, "float": float, "double": float,
     "boolean": ensure_boolean, "timestamp": timestamps.parse, "blob": _blob,
 }
+_SCALAR_TYPES = frozenset(_SCALARS) | {"character", "byte", "short", "bigdecimal",
+                                       "biginteger"}
+
+
+def _scalar(type_name: str) -> Convert:
+    handler = getattr(parsers.RestJSONParser, f"_handle_{type_name}", None)
+    if handler is None or handler is parsers.ResponseParser._default_handle:
+        return _identity
+    known = _SCALARS.get(type_name)
+    if known is None:
+        raise _Unsupported(f"botocore parses {type_name} in a way not mirrored here")
+    return known
 
 
 def _compile(shape: Shape, building: Dict[str, Convert]) -> Convert:
     type_name = shape.type_name
-    scalar = _SCALARS.get(type_name)
-    if scalar is not None:
-        return scalar
+    if type_name in _SCALAR_TYPES:
+        return _scalar(type_name)
     if type_name == "list":
         return _list_of(_compile(shape.member, building))
     if type_name == "map":

@@ -30,7 +30,7 @@ CREATES: Dict[str, Dict[str, Any]] = {
             "FunctionResponseTypes": ["ReportBatchItemFailures"],
             "ScalingConfig": {"MaximumConcurrency": 5},
             "FilterCriteria": {"Filters": [{"Pattern": '{"body": {"kind": ["a"]}}'}]},
-            "MetricsConfig": {"Metrics": ["EventCount"]}, "Tags": {"team": "core"}},
+            "Tags": {"team": "core"}},
     "sqs-fifo": {"EventSourceArn": FIFO_ARN, "Enabled": False},
     "kinesis": {"EventSourceArn": STREAM_ARN, "StartingPosition": "AT_TIMESTAMP",
                 "StartingPositionTimestamp": BEFORE, "ParallelizationFactor": 2,
