@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import logging
 import threading
 from typing import Any, Callable, Dict, List, Mapping, Optional, Set, Tuple
 
@@ -28,6 +29,7 @@ from botocore.utils import ensure_boolean
 from . import timestamps
 
 Convert = Callable[[Any], Any]
+log = logging.getLogger(__name__)
 
 
 class _Unsupported(Exception):
@@ -191,9 +193,10 @@ def _arrangement(operation: str, status: int, payload: Mapping[str, Any]) -> Tup
 
 
 def parse(model: OperationModel, status: int, headers: Mapping[str, str],
-          payload: Mapping[str, Any], body: bytes,
+          payload: Mapping[str, Any],
           botocore_parse: Callable[[], Dict[str, Any]]) -> Dict[str, Any]:
-    """The response dict for a successful answer whose body is ``payload`` serialised."""
+    """The response dict for a successful answer whose body is ``payload`` serialised;
+    ``botocore_parse`` gives botocore's own parse of that body, to check against."""
     convert = _converter(model)
     if convert is None:
         return botocore_parse()
@@ -209,6 +212,8 @@ def parse(model: OperationModel, status: int, headers: Mapping[str, str],
         return parsed
     expected = botocore_parse()
     if not identical(parsed, expected):
+        log.debug("botocore parses %s answers differently from the compiled copy; botocore's "
+                  "parser serves them from now on", model.name)
         with _lock:
             _converters[model.name] = None
         return expected

@@ -69,7 +69,7 @@ def parse(response: routing.Response, model: OperationModel) -> Dict[str, Any]:
     """The dict botocore's own parser makes of this response, as a real one would give."""
     if response.payload is not None and response.status < 300:
         return compiled_parser.parse(model, response.status, response.headers, response.payload,
-                                     response.body, lambda: botocore_parse(response, model))
+                                     lambda: botocore_parse(response, model))
     return botocore_parse(response, model)
 
 

@@ -154,10 +154,11 @@ def fresh_compilation() -> Iterator[None]:
     compiled_parser.forget()
 
 
-def test_when_botocore_parses_differently_users_get_botocores_answer(monkeypatch,
+def test_when_botocore_parses_differently_users_get_botocores_answer(monkeypatch, caplog,
                                                                        fresh_compilation):
     # As if a botocore release parsed timestamps another way: botocore's parser (the one the
     # interceptor checks against) now returns epoch floats; the compiled copy does not know.
+    caplog.set_level("DEBUG", logger="mock_esm.compiled_parser")
     monkeypatch.setattr(interceptor, "_PARSER",
                         parsers.create_parser("rest-json").__class__(timestamp_parser=float))
     with mock_esm():
@@ -166,6 +167,8 @@ def test_when_botocore_parses_differently_users_get_botocores_answer(monkeypatch
         got = client.get_event_source_mapping(UUID=created["UUID"])
     assert isinstance(created["LastModified"], float)
     assert isinstance(got["LastModified"], float)
+    assert compiled_parser._converters["CreateEventSourceMapping"] is None
+    assert any("CreateEventSourceMapping" in record.getMessage() for record in caplog.records)
 
 
 def test_a_patched_default_timestamp_parser_is_honoured(monkeypatch, fresh_compilation):
