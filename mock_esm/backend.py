@@ -219,7 +219,7 @@ class EsmBackend:
                 raise ResourceInUseException(
                     IN_USE.format(action="update", uuid=uuid, state=mapping.state))
             merged = validation.merge_update(mapping.fields, request)
-            validation.check_update(mapping.kind, request, merged)
+            validation.check_update(mapping.kind, mapping.fields, merged)
             function: Optional[FunctionRef] = None
             if request.get("FunctionName") is not None:
                 function = resolve_function(request["FunctionName"], self.account_id,

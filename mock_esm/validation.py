@@ -36,8 +36,10 @@ def check_create(kind: SourceKind, request: Mapping[str, Any]) -> Dict[str, Any]
     return settings
 
 
-def check_update(kind: SourceKind, request: Mapping[str, Any], merged: Mapping[str, Any]) -> None:
-    """The per-source rules for a changed mapping, judged on the merged settings."""
+def check_update(kind: SourceKind, before: Mapping[str, Any], merged: Mapping[str, Any]) -> None:
+    """The per-source rules for a changed mapping, judged on the merged settings, and what the
+    source does not let an Update change."""
+    rules.check_change(kind, before, merged)
     rules.check(kind, merged)
 
 
@@ -62,4 +64,15 @@ def merge_update(fields: Mapping[str, Any], request: Mapping[str, Any]) -> Dict[
     """The settings an Update would leave, without touching the stored ones."""
     merged: Dict[str, Any] = json_copy(dict(fields))
     _apply(merged, request, UPDATE_MEMBERS)
+    _keep_consumption_mode(fields, merged)
     return merged
+
+
+def _keep_consumption_mode(fields: Mapping[str, Any], merged: Dict[str, Any]) -> None:
+    """A Kafka config given without ConsumptionMode keeps the mode the mapping was created in
+    (it cannot change; one that names another mode is refused by the Kafka rules)."""
+    before = fields.get("SelfManagedKafkaEventSourceConfig") or {}
+    after = merged.get("SelfManagedKafkaEventSourceConfig")
+    mode = before.get("ConsumptionMode")
+    if mode is not None and isinstance(after, dict) and after.get("ConsumptionMode") is None:
+        after["ConsumptionMode"] = mode

@@ -160,7 +160,7 @@ def _describe_ours(spec: Any) -> Any:
 # The botocore whose Lambda model mock_esm/rules/model.py copies.  Any other botocore's model
 # may differ (an older one lacks members; a newer one has constraints AWS added since): there
 # the test names the differences in its skip reason instead of failing the supported range.
-TABLE_COPIED_FROM = "1.43.11"
+TABLE_COPIED_FROM = "1.44.8"
 
 
 def test_constraint_table_matches_the_botocore_model():

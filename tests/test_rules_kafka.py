@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any, Dict
 
 import pytest
 
@@ -18,10 +19,13 @@ from .rules_support import (
     SELF_MANAGED,
     SERVERS,
     VALIDATION,
+    Expected,
     assert_answer,
     body,
     check_create,
+    merged,
     null_member,
+    outcome,
     table,
     too_big,
     unsupported,
@@ -29,8 +33,13 @@ from .rules_support import (
 
 WHEN = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
 ACCESS_MISSING = (IPV, "Required 'sourceAccessConfigurations' parameter is missing.")
-KAFKA_TYPES = ("BASIC_AUTH, CLIENT_CERTIFICATE_TLS_AUTH, SASL_SCRAM_256_AUTH, "
-               "SASL_SCRAM_512_AUTH, SERVER_ROOT_CA_CERTIFICATE, VPC_SECURITY_GROUP, VPC_SUBNET")
+MSK_TYPES = ("BASIC_AUTH, CLIENT_CERTIFICATE_TLS_AUTH, SASL_SCRAM_256_AUTH, "
+             "SASL_SCRAM_512_AUTH, SERVER_ROOT_CA_CERTIFICATE, VPC_SECURITY_GROUP, VPC_SUBNET")
+SELF_MANAGED_TYPES = ("BASIC_AUTH, CLIENT_CERTIFICATE_TLS_AUTH, IAM_AUTH, IAM_OAUTHBEARER_AUTH, "
+                      "OAUTHBEARER_AUDIENCE, OAUTHBEARER_AUTH, OAUTHBEARER_IDENTITY_POOL, "
+                      "OAUTHBEARER_LOGICAL_CLUSTER, OAUTHBEARER_SCOPE, SASL_SCRAM_256_AUTH, "
+                      "SASL_SCRAM_512_AUTH, SERVER_ROOT_CA_CERTIFICATE, VPC_SECURITY_GROUP, "
+                      "VPC_SUBNET")
 VPC_ONLY = [{"Type": "VPC_SUBNET", "URI": "subnet:subnet-0123456789abcdef0"},
             {"Type": "VPC_SECURITY_GROUP", "URI": "security_group:sg-0123456789abcdef0"}]
 # The smallest request each Kafka source accepts.
@@ -66,15 +75,14 @@ SHARED = [
     ("mtls", {"SourceAccessConfigurations": [
         {"Type": "CLIENT_CERTIFICATE_TLS_AUTH", "URI": SECRET},
         {"Type": "SERVER_ROOT_CA_CERTIFICATE", "URI": SECRET}]}, None),
-    ("virtual-host", {"SourceAccessConfigurations": [{"Type": "VIRTUAL_HOST", "URI": "/vh"}]},
-     (IPV, f"SourceAccessConfigurations type 'VIRTUAL_HOST' is not valid for this event source "
-           f"mapping type. Valid types: [{KAFKA_TYPES}].")),
     ("unknown-access-type", {"SourceAccessConfigurations": [{"Type": "IAM", "URI": SECRET}]},
      (VALIDATION, "1 validation error detected: Value 'IAM' at "
                   "'sourceAccessConfigurations.1.member.type' failed to satisfy constraint: "
                   "Member must satisfy enum value set: [BASIC_AUTH, VPC_SUBNET, "
                   "VPC_SECURITY_GROUP, SASL_SCRAM_512_AUTH, SASL_SCRAM_256_AUTH, VIRTUAL_HOST, "
-                  "CLIENT_CERTIFICATE_TLS_AUTH, SERVER_ROOT_CA_CERTIFICATE]")),
+                  "CLIENT_CERTIFICATE_TLS_AUTH, SERVER_ROOT_CA_CERTIFICATE, OAUTHBEARER_AUTH, "
+                  "OAUTHBEARER_SCOPE, OAUTHBEARER_AUDIENCE, OAUTHBEARER_LOGICAL_CLUSTER, "
+                  "OAUTHBEARER_IDENTITY_POOL, IAM_AUTH, IAM_OAUTHBEARER_AUTH]")),
     ("on-failure", {"DestinationConfig": {"OnFailure": {"Destination": QUEUE_ARN}}}, None),
     ("on-success", {"DestinationConfig": {"OnSuccess": {"Destination": QUEUE_ARN}}},
      (IPV, "Unsupported DestinationConfig parameter for given event source mapping type.")),
@@ -95,8 +103,8 @@ SHARED = [
                   "INFO, WARN]")),
     ("pollers", {"ProvisionedPollerConfig": {"MinimumPollers": 1, "MaximumPollers": 2000}},
      None),
-    ("pollers-over-max", {"ProvisionedPollerConfig": {"MaximumPollers": 2001}},
-     too_big("provisionedPollerConfig.maximumPollers", 2001, 2000)),
+    ("pollers-over-max", {"ProvisionedPollerConfig": {"MaximumPollers": 10001}},
+     too_big("provisionedPollerConfig.maximumPollers", 10001, 10000)),
     ("kms-key", {"KMSKeyArn": "arn:aws:kms:us-east-1:123456789012:key/k"}, None),
     ("parallelization", {"ParallelizationFactor": 2}, unsupported("parallelizationFactor")),
     ("tumbling", {"TumblingWindowInSeconds": 30}, unsupported("tumblingWindowInSeconds")),
@@ -107,8 +115,61 @@ SHARED = [
      unsupported("documentDBEventSourceConfig")),
 ]
 
+def _access(*types: str, uri: bool = True) -> Dict[str, Any]:
+    """SourceAccessConfigurations with these types (secrets, or plain values for OAuth)."""
+    return {"SourceAccessConfigurations": [
+        {"Type": kind, **({"URI": SECRET if kind.endswith("_AUTH") else "value"} if uri and
+                          not kind.startswith("IAM_") else {})} for kind in types]}
+
+
+def _needs(kind: str, needed: str) -> Expected:
+    return (IPV, f"SourceAccessConfigurations type '{kind}' requires {needed}.")
+
+
+def _queue_mode(name: str) -> Expected:
+    return (IPV, f"{name} is not supported when SelfManagedKafkaEventSourceConfig."
+                 "ConsumptionMode is Queue.")
+
+
+QUEUE = {"SelfManagedKafkaEventSourceConfig": {"ConsumptionMode": "Queue"},
+         "StartingPosition": None}
+
 SELF_MANAGED_CASES = [
     *SHARED,
+    ("virtual-host", {"SourceAccessConfigurations": [{"Type": "VIRTUAL_HOST", "URI": "/vh"}]},
+     (IPV, f"SourceAccessConfigurations type 'VIRTUAL_HOST' is not valid for this event source "
+           f"mapping type. Valid types: [{SELF_MANAGED_TYPES}].")),
+    # OAuth and IAM sign-in (the model's SourceAccessConfiguration documentation).
+    ("oauth", _access("OAUTHBEARER_AUTH", "OAUTHBEARER_SCOPE", "OAUTHBEARER_AUDIENCE",
+                      "OAUTHBEARER_LOGICAL_CLUSTER", "OAUTHBEARER_IDENTITY_POOL"), None),
+    ("oauth-scope-alone", _access("OAUTHBEARER_SCOPE"), _needs("OAUTHBEARER_SCOPE",
+                                                               "OAUTHBEARER_AUTH")),
+    ("oauth-cluster-alone", _access("BASIC_AUTH", "OAUTHBEARER_LOGICAL_CLUSTER"),
+     _needs("OAUTHBEARER_LOGICAL_CLUSTER", "OAUTHBEARER_AUTH")),
+    ("oauth-audience-alone", _access("OAUTHBEARER_AUDIENCE"),
+     _needs("OAUTHBEARER_AUDIENCE", "OAUTHBEARER_AUTH or IAM_OAUTHBEARER_AUTH")),
+    ("iam-oauth", _access("IAM_OAUTHBEARER_AUTH", "OAUTHBEARER_AUDIENCE"), None),
+    ("iam-oauth-without-audience", _access("IAM_OAUTHBEARER_AUTH"),
+     _needs("IAM_OAUTHBEARER_AUTH", "OAUTHBEARER_AUDIENCE")),
+    ("iam-oauth-with-scope", _access("IAM_OAUTHBEARER_AUTH", "OAUTHBEARER_AUDIENCE",
+                                     "OAUTHBEARER_SCOPE"),
+     (IPV, "SourceAccessConfigurations type 'IAM_OAUTHBEARER_AUTH' cannot be combined with "
+           "'OAUTHBEARER_SCOPE'.")),
+    ("iam-auth", _access("IAM_AUTH"), None),
+    ("iam-auth-with-uri", {"SourceAccessConfigurations": [{"Type": "IAM_AUTH", "URI": SECRET}]},
+     (IPV, "SourceAccessConfigurations type 'IAM_AUTH' takes no URI: the function's execution "
+           "role authenticates. Omit URI.")),
+    # ConsumptionMode (botocore 1.44 and later; older clients cannot send it, so these skip).
+    ("stream-mode", {"SelfManagedKafkaEventSourceConfig": {"ConsumptionMode": "Stream"}}, None),
+    ("queue-mode", QUEUE, None),
+    ("queue-mode-with-position", {**QUEUE, "StartingPosition": "LATEST"},
+     _queue_mode("StartingPosition")),
+    ("queue-mode-with-window", {**QUEUE, "MaximumBatchingWindowInSeconds": 5},
+     _queue_mode("MaximumBatchingWindowInSeconds")),
+    ("unknown-mode", {"SelfManagedKafkaEventSourceConfig": {"ConsumptionMode": "Batch"}},
+     (VALIDATION, "1 validation error detected: Value 'Batch' at "
+                  "'selfManagedKafkaEventSourceConfig.consumptionMode' failed to satisfy "
+                  "constraint: Member must satisfy enum value set: [Stream, Queue]")),
     ("no-access-configurations", {"SourceAccessConfigurations": None}, ACCESS_MISSING),
     ("empty-access-configurations", {"SourceAccessConfigurations": []}, ACCESS_MISSING),
     ("consumer-group", {"SelfManagedKafkaEventSourceConfig": {"ConsumerGroupId": "g-1"}}, None),
@@ -144,6 +205,12 @@ SELF_MANAGED_CASES = [
 
 MSK_CASES = [
     *SHARED,
+    ("virtual-host", {"SourceAccessConfigurations": [{"Type": "VIRTUAL_HOST", "URI": "/vh"}]},
+     (IPV, f"SourceAccessConfigurations type 'VIRTUAL_HOST' is not valid for this event source "
+           f"mapping type. Valid types: [{MSK_TYPES}].")),
+    ("oauth", _access("OAUTHBEARER_AUTH"),
+     (IPV, f"SourceAccessConfigurations type 'OAUTHBEARER_AUTH' is not valid for this event "
+           f"source mapping type. Valid types: [{MSK_TYPES}].")),
     ("no-access-configurations", {"SourceAccessConfigurations": None}, None),
     ("consumer-group", {"AmazonManagedKafkaEventSourceConfig": {"ConsumerGroupId": "g-1"}}, None),
     ("self-managed-config", {"SelfManagedKafkaEventSourceConfig": {"ConsumerGroupId": "g-1"}},
@@ -235,3 +302,29 @@ def test_self_managed_duplicates_are_bootstrap_servers_plus_topic(client):
                                                      **{**SELF_BASE, "Topics": ["invoices"]})
     other_function = client.create_event_source_mapping(FunctionName="other", **SELF_BASE)
     assert len({first["UUID"], other_topic["UUID"], other_function["UUID"]}) == 3
+
+
+def test_the_consumption_mode_is_fixed_when_the_mapping_is_created(client):
+    with mock_esm(transition_seconds=0):
+        created, error = outcome(client.create_event_source_mapping, FunctionName="worker",
+                                 **merged(MINIMAL["kafka"], QUEUE))
+        assert error is None and created is not None
+        uuid = created["UUID"]
+        # A config that leaves the mode out keeps it; one that names the other mode is refused.
+        updated = client.update_event_source_mapping(
+            UUID=uuid, SelfManagedKafkaEventSourceConfig={"ConsumerGroupId": "g-2"})
+        assert updated["SelfManagedKafkaEventSourceConfig"] == {
+            "ConsumerGroupId": "g-2", "ConsumptionMode": "Queue"}
+        _, error = outcome(client.update_event_source_mapping, UUID=uuid,
+                           SelfManagedKafkaEventSourceConfig={"ConsumptionMode": "Stream"})
+        assert error == (IPV, "SelfManagedKafkaEventSourceConfig.ConsumptionMode cannot be "
+                              "changed from Queue to Stream; create a new event source mapping "
+                              "to use another consumption mode.")
+        assert client.get_event_source_mapping(UUID=uuid)["SelfManagedKafkaEventSourceConfig"][
+            "ConsumptionMode"] == "Queue"
+        # A mapping created without a mode streams, and cannot switch to Queue either.
+        streamed = client.create_event_source_mapping(
+            FunctionName="other", **merged(MINIMAL["kafka"], {"Topics": ["other"]}))
+        _, error = outcome(client.update_event_source_mapping, UUID=streamed["UUID"],
+                           SelfManagedKafkaEventSourceConfig={"ConsumptionMode": "Queue"})
+        assert error is not None and "from Stream to Queue" in error[1]

@@ -9,7 +9,7 @@ never loads the Kafka rules.
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable, Dict, Mapping
+from typing import Any, Callable, Dict, Mapping, Tuple
 
 from ..sources import SourceKind
 
@@ -17,18 +17,29 @@ Rule = Callable[[SourceKind, Mapping[str, Any]], None]
 
 _MODULES = {"sqs": "sqs", "stream": "streams", "kafka": "kafka", "mq": "mq",
             "documentdb": "documentdb"}
-_loaded: Dict[str, Rule] = {}
+Change = Callable[[Mapping[str, Any], Mapping[str, Any]], None]
+_loaded: Dict[str, Tuple[Rule, Change]] = {}
 
 
-def rule_for(family: str) -> Rule:
-    """The ``check`` function of a family's module, loaded on first use."""
-    rule = _loaded.get(family)
-    if rule is None:
+def _no_fixed_settings(before: Mapping[str, Any], after: Mapping[str, Any]) -> None:
+    """Families whose every setting an Update may change."""
+
+
+def _family(family: str) -> Tuple[Rule, Change]:
+    """A family's ``check`` and ``check_change`` functions, its module loaded on first use."""
+    loaded = _loaded.get(family)
+    if loaded is None:
         module = importlib.import_module(f"{__name__}.{_MODULES[family]}")
-        rule = _loaded[family] = module.check
-    return rule
+        loaded = _loaded[family] = (module.check,
+                                    getattr(module, "check_change", _no_fixed_settings))
+    return loaded
 
 
 def check(kind: SourceKind, settings: Mapping[str, Any]) -> None:
     """Raise AWS's error for the first rule the settings break; return if they are valid."""
-    rule_for(kind.family)(kind, settings)
+    _family(kind.family)[0](kind, settings)
+
+
+def check_change(kind: SourceKind, before: Mapping[str, Any], after: Mapping[str, Any]) -> None:
+    """Raise AWS's error for a setting the family fixes at creation that an Update changes."""
+    _family(kind.family)[1](before, after)

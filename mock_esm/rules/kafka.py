@@ -27,6 +27,33 @@ ACCESS_TYPES = frozenset({
     "BASIC_AUTH", "SASL_SCRAM_256_AUTH", "SASL_SCRAM_512_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH",
     "SERVER_ROOT_CA_CERTIFICATE", "VPC_SUBNET", "VPC_SECURITY_GROUP",
 })
+# OAuth and IAM sign-in: self-managed clusters only (the model's SourceAccessConfiguration docs).
+OAUTH = "OAUTHBEARER_AUTH"
+IAM_OAUTH = "IAM_OAUTHBEARER_AUTH"
+SELF_MANAGED_ACCESS_TYPES = ACCESS_TYPES | {
+    OAUTH, "OAUTHBEARER_SCOPE", "OAUTHBEARER_AUDIENCE", "OAUTHBEARER_LOGICAL_CLUSTER",
+    "OAUTHBEARER_IDENTITY_POOL", "IAM_AUTH", IAM_OAUTH,
+}
+# What each OAuth setting needs beside it, and what IAM_OAUTHBEARER_AUTH cannot be combined with.
+_NEEDS = {"OAUTHBEARER_SCOPE": (OAUTH,), "OAUTHBEARER_LOGICAL_CLUSTER": (OAUTH,),
+          "OAUTHBEARER_IDENTITY_POOL": (OAUTH,), "OAUTHBEARER_AUDIENCE": (OAUTH, IAM_OAUTH),
+          IAM_OAUTH: ("OAUTHBEARER_AUDIENCE",)}
+_NOT_WITH_IAM_OAUTH = (OAUTH, "OAUTHBEARER_SCOPE", "OAUTHBEARER_LOGICAL_CLUSTER",
+                       "OAUTHBEARER_IDENTITY_POOL")
+_NO_URI = ("IAM_AUTH", IAM_OAUTH)  # the function's execution role signs: there is no secret
+
+# Our words (the rules are the model's documentation; AWS's texts are unrecorded).
+ACCESS_NEEDS = "SourceAccessConfigurations type '{type}' requires {needed}."
+ACCESS_EXCLUDES = ("SourceAccessConfigurations type 'IAM_OAUTHBEARER_AUTH' cannot be combined "
+                   "with '{type}'.")
+ACCESS_NO_URI = ("SourceAccessConfigurations type '{type}' takes no URI: the function's "
+                 "execution role authenticates. Omit URI.")
+QUEUE_MODE = ("{name} is not supported when SelfManagedKafkaEventSourceConfig.ConsumptionMode is "
+              "Queue.")
+MODE_FIXED = ("SelfManagedKafkaEventSourceConfig.ConsumptionMode cannot be changed from {old} to "
+              "{new}; create a new event source mapping to use another consumption mode.")
+_QUEUE_UNSUPPORTED = ("StartingPosition", "StartingPositionTimestamp",
+                      "MaximumBatchingWindowInSeconds")
 
 # Our words: the model's pattern admits five-digit ports above the TCP range.
 BAD_PORT = ("SelfManagedEventSource.Endpoints.KAFKA_BOOTSTRAP_SERVERS entry '{server}' must be "
@@ -42,15 +69,50 @@ def _check_servers(settings: Settings) -> None:
             raise refuse(BAD_PORT.format(server=server))
 
 
+def consumption_mode(settings: Settings) -> str:
+    """Stream unless the mapping was created in Queue mode (the model's default)."""
+    config = settings.get("SelfManagedKafkaEventSourceConfig") or {}
+    return str(config.get("ConsumptionMode") or "Stream")
+
+
+def _check_sign_in(settings: Settings) -> None:
+    configs = [item for item in settings.get("SourceAccessConfigurations") or []
+               if isinstance(item, dict)]
+    types = {item.get("Type") for item in configs}
+    for item in configs:
+        kind = str(item.get("Type"))
+        if kind in _NO_URI and item.get("URI") is not None:
+            raise refuse(ACCESS_NO_URI.format(type=kind))
+        if IAM_OAUTH in types and kind in _NOT_WITH_IAM_OAUTH:
+            raise refuse(ACCESS_EXCLUDES.format(type=kind))
+        needed = _NEEDS.get(kind)
+        if needed is not None and types.isdisjoint(needed):
+            raise refuse(ACCESS_NEEDS.format(type=kind, needed=" or ".join(needed)))
+
+
 def check(kind: SourceKind, settings: Settings) -> None:
     self_managed = kind.name == "kafka"
+    queue = self_managed and consumption_mode(settings) == "Queue"
     if self_managed:
-        common.check_access(settings, ACCESS_TYPES, required=True)
+        common.check_access(settings, SELF_MANAGED_ACCESS_TYPES, required=True)
+        _check_sign_in(settings)
     common.check_members(settings, SELF_MANAGED_ALLOWED if self_managed else MSK_ALLOWED)
     common.require(settings, "Topics")
-    common.check_starting_position(settings, required=True, at_timestamp=True)
+    if queue:
+        for name in _QUEUE_UNSUPPORTED:
+            if settings.get(name) is not None:
+                raise refuse(QUEUE_MODE.format(name=name))
+    else:
+        common.check_starting_position(settings, required=True, at_timestamp=True)
     if self_managed:
         _check_servers(settings)
     else:
         common.check_access(settings, ACCESS_TYPES, required=False)
     common.check_common(settings, kafka=True)
+
+
+def check_change(before: Settings, after: Settings) -> None:
+    """What an Update may not change: the consumption mode is fixed at creation."""
+    old, new = consumption_mode(before), consumption_mode(after)
+    if old != new:
+        raise refuse(MODE_FIXED.format(old=old, new=new))

@@ -4,8 +4,8 @@ botocore checks types and minimums on the client and nothing else; Lambda's fron
 every constraint of the model (maximums, enums, patterns, list lengths) before the operation
 runs, and answers with one ``ValidationException`` listing every violation.  A raw HTTP client
 skips botocore, so types and minimums are checked here too.  The table is copied from the
-installed botocore model (``tests/test_rules_model.py`` keeps it in step); the backend must not
-import botocore.
+botocore 1.44.8 model, members in its order (``tests/test_rules_common.py`` compares it with the
+installed model); the backend must not import botocore.
 """
 
 from __future__ import annotations
@@ -15,10 +15,17 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from ..errors import InvalidRequestContentException, ValidationException
 
-_ARN = r"arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)"
-_DESTINATION = (r"$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:"
-                r"([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)")
+_REGIONAL_ARN = (r"arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:"
+                 r"((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)")
+_DESTINATION = r"$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|" + _REGIONAL_ARN
 _URI = r"[a-zA-Z0-9-\/*:_+=.@-]*"
+_SPACED_URI = r"[ a-zA-Z0-9-\/*:_+=.@-]*"
+# Java's Unicode classes, as the model writes them (and messages quote them), with the Python
+# pattern that admits the same characters: Python's \w is letters and numbers (str.isalnum)
+# plus "_", which is [\p{L}\p{N}_]; \p{Z} is the space, line and paragraph separators.
+_TAG = r"([\p{L}\p{Z}\p{N}_.:/=+\-@]*)"
+_SEPARATORS = "\u0020\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_PYTHON_PATTERNS = {_TAG: "([\\w" + _SEPARATORS + ".:/=+\\-@]*)"}
 BOOTSTRAP_SERVER = (r"(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*"
                     r"([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]):[0-9]{1,5}")
 
@@ -79,25 +86,30 @@ def _int(low: int, high: int) -> Scalar:
 
 
 _DESTINATION_STRUCT = Struct({"Destination": Scalar("string", 0, 350, pattern=_DESTINATION)})
-_KAFKA_CONFIG = Struct({
-    "ConsumerGroupId": Scalar("string", 1, 200, pattern=_URI),
+_KAFKA_CONFIG_MEMBERS: Dict[str, Spec] = {
+    "ConsumerGroupId": Scalar("string", 1, 200, pattern=_SPACED_URI),
     "SchemaRegistryConfig": Struct({
         "SchemaRegistryURI": Scalar("string", 1, 10000, pattern=_URI),
         "EventRecordFormat": Scalar("string", enum=("JSON", "SOURCE")),
         "AccessConfigs": ListOf(Struct({
             "Type": Scalar("string", enum=("BASIC_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH",
-                                           "SERVER_ROOT_CA_CERTIFICATE")),
-            "URI": Scalar("string", pattern=_ARN),
+                                           "SERVER_ROOT_CA_CERTIFICATE", "OAUTHBEARER_AUTH")),
+            "URI": Scalar("string", 0, 10000, pattern=_REGIONAL_ARN),
         })),
         "SchemaValidationConfigs": ListOf(Struct({
             "Attribute": Scalar("string", enum=("KEY", "VALUE")),
         })),
     }),
-})
+}
+_MSK_CONFIG = Struct(_KAFKA_CONFIG_MEMBERS)
+_SELF_MANAGED_CONFIG = Struct({**_KAFKA_CONFIG_MEMBERS,
+                               "ConsumptionMode": Scalar("string", enum=("Stream", "Queue"))})
 
 SOURCE_ACCESS_TYPES = ("BASIC_AUTH", "VPC_SUBNET", "VPC_SECURITY_GROUP", "SASL_SCRAM_512_AUTH",
                        "SASL_SCRAM_256_AUTH", "VIRTUAL_HOST", "CLIENT_CERTIFICATE_TLS_AUTH",
-                       "SERVER_ROOT_CA_CERTIFICATE")
+                       "SERVER_ROOT_CA_CERTIFICATE", "OAUTHBEARER_AUTH", "OAUTHBEARER_SCOPE",
+                       "OAUTHBEARER_AUDIENCE", "OAUTHBEARER_LOGICAL_CLUSTER",
+                       "OAUTHBEARER_IDENTITY_POOL", "IAM_AUTH", "IAM_OAUTHBEARER_AUTH")
 
 # CreateEventSourceMapping's input members, in the model's order (which is the order Lambda
 # reports violations in).  FunctionName and EventSourceArn patterns are judged where they are
@@ -108,7 +120,12 @@ CREATE_MEMBERS: Dict[str, Spec] = {
     "Enabled": _BOOL,
     "BatchSize": _int(1, 10000),
     "FilterCriteria": Struct({"Filters": ListOf(Struct({
-        "Pattern": Scalar("string", 0, 4096, pattern=".*")}))}),
+        "Pattern": Scalar("string", 0, 4096, pattern=r"[\s\S]*")}))}),
+    "KMSKeyArn": Scalar("string", 0, 10000, pattern=r"(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()"),
+    "MetricsConfig": Struct({"Metrics": ListOf(
+        Scalar("string", enum=("EventCount", "ErrorCount", "KafkaMetrics")), 0, 3)}),
+    "LoggingConfig": Struct({"SystemLogLevel": Scalar("string", enum=("DEBUG", "INFO", "WARN"))}),
+    "ScalingConfig": Struct({"MaximumConcurrency": _int(2, 1000)}),
     "MaximumBatchingWindowInSeconds": _int(0, 300),
     "ParallelizationFactor": _int(1, 10),
     # Enum order as Lambda prints the set (recorded for StartingPosition), not the model's order.
@@ -119,34 +136,29 @@ CREATE_MEMBERS: Dict[str, Spec] = {
     "MaximumRecordAgeInSeconds": _int(-1, 604800),
     "BisectBatchOnFunctionError": _BOOL,
     "MaximumRetryAttempts": _int(-1, 10000),
-    "Tags": MapOf(_STR, _STR),
+    "Tags": MapOf(Scalar("string", 1, 128, pattern=_TAG), Scalar("string", 0, 256, pattern=_TAG)),
     "TumblingWindowInSeconds": _int(0, 900),
     "Topics": ListOf(Scalar("string", 1, 249, pattern=r"[^.]([a-zA-Z0-9\-_.]+)"), 1, 1),
     "Queues": ListOf(Scalar("string", 1, 1000, pattern=r"[\s\S]*"), 1, 1),
     "SourceAccessConfigurations": ListOf(Struct({
         "Type": Scalar("string", enum=SOURCE_ACCESS_TYPES),
-        "URI": Scalar("string", 1, 200, pattern=_URI),
-    }), 0, 22),
+        "URI": Scalar("string", 1, 200, pattern=_SPACED_URI),
+    }), 0, 23),
     "SelfManagedEventSource": Struct({"Endpoints": MapOf(
         Scalar("string", enum=("KAFKA_BOOTSTRAP_SERVERS",)),
         ListOf(Scalar("string", 1, 300, pattern=BOOTSTRAP_SERVER), 1, 10), 1, 2)}),
     "FunctionResponseTypes": ListOf(Scalar("string", enum=("ReportBatchItemFailures",)), 0, 1),
-    "AmazonManagedKafkaEventSourceConfig": _KAFKA_CONFIG,
-    "SelfManagedKafkaEventSourceConfig": _KAFKA_CONFIG,
-    "ScalingConfig": Struct({"MaximumConcurrency": _int(2, 1000)}),
+    "AmazonManagedKafkaEventSourceConfig": _MSK_CONFIG,
+    "SelfManagedKafkaEventSourceConfig": _SELF_MANAGED_CONFIG,
     "DocumentDBEventSourceConfig": Struct({
         "DatabaseName": Scalar("string", 1, 63, pattern=r"[^ /\.$\x22]*"),
         "CollectionName": Scalar("string", 1, 57,
                                  pattern=r"(^(?!(system\x2e)))(^[_a-zA-Z0-9])([^$]*)"),
         "FullDocument": Scalar("string", enum=("UpdateLookup", "Default")),
     }),
-    "KMSKeyArn": Scalar("string", pattern=r"(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()"),
-    "MetricsConfig": Struct({"Metrics": ListOf(
-        Scalar("string", enum=("EventCount", "ErrorCount", "KafkaMetrics")), 0, 3)}),
-    "LoggingConfig": Struct({"SystemLogLevel": Scalar("string", enum=("DEBUG", "INFO", "WARN"))}),
     "ProvisionedPollerConfig": Struct({
         "MinimumPollers": _int(1, 200),
-        "MaximumPollers": _int(1, 2000),
+        "MaximumPollers": _int(1, 10000),
         "PollerGroupName": Scalar("string", 0, 128, pattern=r"[a-zA-Z0-9-_]*"),
     }),
 }
@@ -241,7 +253,8 @@ class _Checker:
             if spec.enum and value not in spec.enum:
                 self.fail(path, value, "Member must satisfy enum value set: ["
                           + ", ".join(spec.enum) + "]")
-            if spec.pattern is not None and re.fullmatch(spec.pattern, value, re.DOTALL) is None:
+            if spec.pattern is not None and re.fullmatch(
+                    _PYTHON_PATTERNS.get(spec.pattern, spec.pattern), value, re.DOTALL) is None:
                 self.fail(path, value, "Member must satisfy regular expression pattern: "
                           + spec.pattern)
         elif spec.type == "integer":
