@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any, Callable, Dict, Iterator, List, Tuple
 
 import boto3
@@ -37,4 +38,24 @@ def esm_fixture() -> Iterator[Any]:
     with freeze_time(START) as frozen, mock_esm(transition_seconds=0) as controller:
         controller.frozen = frozen
         controller.lam = boto3.client("lambda", region_name="us-east-1")
+        yield controller
+
+
+@contextlib.contextmanager
+def moto_world(**clients: str) -> Iterator[Any]:
+    """moto's ``mock_aws`` and an activation with instant transitions on the frozen START clock.
+
+    The controller carries ``frozen``, ``lam`` and one boto3 client per keyword (``sqs="sqs"``
+    gives ``esm.sqs``).  With moto active a mapping's function must exist, so a placeholder
+    ``worker`` handler is registered; each test registers its own, replacing it.
+    """
+    import moto
+
+    with freeze_time(START) as frozen, moto.mock_aws(), \
+            mock_esm(transition_seconds=0) as controller:
+        controller.frozen = frozen
+        for attribute, service in clients.items():
+            setattr(controller, attribute, boto3.client(service, region_name="us-east-1"))
+        controller.lam = boto3.client("lambda", region_name="us-east-1")
+        controller.register_function("worker", lambda event, context: None)
         yield controller

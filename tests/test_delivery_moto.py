@@ -6,30 +6,19 @@ import base64
 import json
 from typing import Any, Dict, List
 
-import boto3
 import pytest
 
-from mock_esm import mock_esm
-
-from .conftest import freeze_time
-from .delivery_support import recorder
+from .delivery_support import moto_world, recorder
 
 moto = pytest.importorskip("moto")
 
-START = "2026-01-02 03:04:05"
 ACCOUNT = "123456789012"
 
 
 @pytest.fixture
 def aws(monkeypatch):
     monkeypatch.delenv("MOTO_ACCOUNT_ID", raising=False)
-    with freeze_time(START) as frozen, moto.mock_aws(), mock_esm(transition_seconds=0) as esm:
-        esm.frozen = frozen
-        esm.sqs = boto3.client("sqs", region_name="us-east-1")
-        esm.lam = boto3.client("lambda", region_name="us-east-1")
-        # With moto active a mapping's function must exist: a registered handler stands in for
-        # it (each test registers its own, replacing this one).
-        esm.register_function("worker", lambda event, context: None)
+    with moto_world(sqs="sqs") as esm:
         yield esm
 
 

@@ -10,28 +10,14 @@ from typing import Any, Dict, List
 import boto3
 import pytest
 
-from mock_esm import mock_esm
-
-from .conftest import freeze_time
-from .delivery_support import recorder
+from .delivery_support import moto_world, recorder
 
 moto = pytest.importorskip("moto")
-
-START = "2026-01-02 03:04:05"
-
 
 @pytest.fixture
 def aws(monkeypatch):
     monkeypatch.delenv("MOTO_ACCOUNT_ID", raising=False)
-    with freeze_time(START) as frozen, moto.mock_aws(), mock_esm(transition_seconds=0) as esm:
-        esm.frozen = frozen
-        esm.kinesis = boto3.client("kinesis", region_name="us-east-1")
-        esm.ddb = boto3.client("dynamodb", region_name="us-east-1")
-        esm.sqs = boto3.client("sqs", region_name="us-east-1")
-        esm.lam = boto3.client("lambda", region_name="us-east-1")
-        # With moto active the function must exist; a registered handler counts as one. Each
-        # test registers its own handler after creating the mapping, which replaces this one.
-        esm.register_function("worker", lambda event, context: None)
+    with moto_world(kinesis="kinesis", ddb="dynamodb", sqs="sqs") as esm:
         yield esm
 
 
