@@ -161,14 +161,16 @@ class EventSourceMapping:
         return view
 
     def json_bytes(self) -> bytes:
-        """The API view as JSON, rendered once per version."""
+        """The API view as JSON, rendered once per version (a cached one builds no view)."""
+        if self._rendered_version == self.version:
+            return self._rendered
         return self.answer()[0]
 
     def answer(self) -> Tuple[bytes, Dict[str, Any]]:
         """The API view and its JSON.  Only the bytes are kept, per version: building the view
         again costs a dict copy, keeping it would cost 250 bytes per mapping."""
-        view = self.to_api()
         version = self.version  # read first: a change made meanwhile must not be cached
+        view = self.to_api()
         if self._rendered_version != version:
             self._rendered = _encode(view).encode()
             self._rendered_version = version
