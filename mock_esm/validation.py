@@ -56,6 +56,15 @@ def _apply(fields: Dict[str, Any], request: Mapping[str, Any], members: Abstract
             merged = json_copy(fields.get(name, {}))
             merged.update(json_copy(value))
             fields[name] = merged
+        elif name == "SelfManagedKafkaEventSourceConfig":
+            # The consumption mode is fixed at creation: a config that leaves it out keeps it
+            # (one that names another mode is refused by the Kafka rules).
+            config = json_copy(value)
+            mode = (fields.get(name) or {}).get("ConsumptionMode")
+            if mode is not None and isinstance(config, dict) and config.get(
+                    "ConsumptionMode") is None:
+                config["ConsumptionMode"] = mode
+            fields[name] = config
         else:
             fields[name] = json_copy(value)
 
@@ -64,15 +73,4 @@ def merge_update(fields: Mapping[str, Any], request: Mapping[str, Any]) -> Dict[
     """The settings an Update would leave, without touching the stored ones."""
     merged: Dict[str, Any] = json_copy(dict(fields))
     _apply(merged, request, UPDATE_MEMBERS)
-    _keep_consumption_mode(fields, merged)
     return merged
-
-
-def _keep_consumption_mode(fields: Mapping[str, Any], merged: Dict[str, Any]) -> None:
-    """A Kafka config given without ConsumptionMode keeps the mode the mapping was created in
-    (it cannot change; one that names another mode is refused by the Kafka rules)."""
-    before = fields.get("SelfManagedKafkaEventSourceConfig") or {}
-    after = merged.get("SelfManagedKafkaEventSourceConfig")
-    mode = before.get("ConsumptionMode")
-    if mode is not None and isinstance(after, dict) and after.get("ConsumptionMode") is None:
-        after["ConsumptionMode"] = mode
