@@ -30,9 +30,10 @@ from .moto_bridge import moto_active as moto_active
 from .runtime import RUNTIME
 
 if TYPE_CHECKING:
-    from . import compiled_parser
-else:  # loaded by the first answer
+    from . import compiled_parser, tagging
+else:  # loaded by the first answer, and by the first tag call
     compiled_parser = LazyModule("mock_esm.compiled_parser", globals(), "compiled_parser")
+    tagging = LazyModule("mock_esm.tagging", globals(), "tagging")
 
 ESM_OPERATIONS = frozenset({
     "CreateEventSourceMapping", "GetEventSourceMapping", "UpdateEventSourceMapping",
@@ -113,12 +114,6 @@ def account_for(request_signer: Any, moto: bool) -> str:
     return moto_bridge.resolve_account(lambda: _access_key(request_signer), moto)
 
 
-def _names_mapping(path: str) -> bool:
-    from . import tagging  # loaded by the first tag call, not by every import
-
-    return tagging.names_mapping(path)
-
-
 def before_call(model: OperationModel, params: Dict[str, Any], request_signer: Any = None,
                 context: Optional[Dict[str, Any]] = None,
                 **kwargs: Any) -> Optional[Tuple[AWSResponse, Dict[str, Any]]]:
@@ -126,7 +121,7 @@ def before_call(model: OperationModel, params: Dict[str, Any], request_signer: A
     if not RUNTIME.active:
         return None
     if model.name not in ESM_OPERATIONS and not (
-            model.name in TAG_OPERATIONS and _names_mapping(params["url_path"])):
+            model.name in TAG_OPERATIONS and tagging.names_mapping(params["url_path"])):
         return None
     _operation_models.setdefault(model.name, model)
     moto = moto_active()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Tuple
 from urllib.parse import unquote
 
 from . import clock
@@ -22,7 +22,13 @@ from .errors import (
 )
 from .faults import FAULTS
 from .ids import request_id
+from .lazy import LazyModule
 from .mapping import EventSourceMapping
+
+if TYPE_CHECKING:
+    from . import tagging
+else:  # only suites that tag mappings load it
+    tagging = LazyModule("mock_esm.tagging", globals(), "tagging")
 
 ESM_PREFIX = "/2015-03-31/event-source-mappings"
 TAGS_PREFIX = "/2017-03-31/tags/"
@@ -203,8 +209,6 @@ def handle(call: Call, method: str, path: str, query: Mapping[str, Any], body: b
     """Serve one event-source-mapping request; AWS errors come back as error responses."""
     try:
         if path.startswith(TAGS_PREFIX):
-            from . import tagging  # only tests that tag mappings load it
-
             request = _json_body(body) if method == "POST" else {}
             status, payload = tagging.handle(call.backend, method, path, query, request)
             return Response(status, _headers(payload), payload)
