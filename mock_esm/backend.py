@@ -21,7 +21,7 @@ from typing import (
     Union,
 )
 
-from . import clock
+from . import clock, rules
 from .arns import FunctionRef, mapping_arn, resolve_function
 from .errors import (
     NOT_FOUND_MESSAGE,
@@ -42,7 +42,7 @@ from .mapping import (
     EventSourceMapping,
 )
 from .pagination import OrderedIndex, decode_marker, encode_marker
-from .sources import SourceKind, kind_for, parse_arn
+from .sources import SourceKind, bootstrap_servers, kind_for, parse_arn
 
 if TYPE_CHECKING:
     from . import validation
@@ -71,13 +71,16 @@ def source_key(request: Mapping[str, Any]) -> str:
     return "kafka://" + ",".join(servers) + "/" + ",".join(topics)
 
 
-def owner_key(key: str, fields: Mapping[str, Any]) -> str:
-    """Duplicate identity: the source plus, for an ARN-named cluster or broker, its one topic
-    or queue (one function may read two topics of a cluster through two mappings)."""
+def owner_keys(key: str, fields: Mapping[str, Any]) -> Tuple[str, ...]:
+    """Duplicate identities: the source plus, for an ARN-named cluster or broker, its one topic
+    or queue (one function may read two topics of a cluster through two mappings).  A
+    self-managed cluster has one identity per bootstrap server and topic, so a server list that
+    overlaps an existing mapping's on the same topic is a duplicate."""
     if key.startswith("kafka://"):
-        return key
+        topics = ",".join(fields.get("Topics") or [])
+        return tuple(f"kafka://{server}/{topics}" for server in bootstrap_servers(fields))
     names = fields.get("Topics") or fields.get("Queues")
-    return key + "|" + ",".join(names) if names else key
+    return (key + "|" + ",".join(names),) if names else (key,)
 
 
 class EsmBackend:
@@ -118,8 +121,8 @@ class EsmBackend:
             index = self._by_pair[pair] = OrderedIndex()
             index.add(held)
             index.add(mapping.seq)
-        self._owners[(owner_key(mapping.source_key, mapping.fields),
-                      mapping.function_arn)] = mapping.uuid
+        for owner in owner_keys(mapping.source_key, mapping.fields):
+            self._owners[(owner, mapping.function_arn)] = mapping.uuid
 
     def _unindex(self, mapping: EventSourceMapping) -> None:
         self._all.remove(mapping.seq)
@@ -138,9 +141,10 @@ class EsmBackend:
                 del self._by_pair[pair]
         elif held == mapping.seq:
             del self._by_pair[pair]
-        owner = (owner_key(mapping.source_key, mapping.fields), mapping.function_arn)
-        if self._owners.get(owner) == mapping.uuid:
-            del self._owners[owner]
+        for key in owner_keys(mapping.source_key, mapping.fields):
+            owner = (key, mapping.function_arn)
+            if self._owners.get(owner) == mapping.uuid:
+                del self._owners[owner]
 
     def _forget(self, mapping: EventSourceMapping) -> None:
         self._unindex(mapping)
@@ -157,18 +161,19 @@ class EsmBackend:
         return mapping
 
     def _check_duplicate(self, key: str, fields: Mapping[str, Any], function: FunctionRef,
-                         kind_template: str, now: float, ignore: Optional[str] = None) -> None:
-        owner = self._owners.get((owner_key(key, fields), function.arn))
-        if owner is None or owner == ignore:
-            return
-        mapping = self._by_uuid.get(owner)
-        if mapping is None:
-            return
-        if not mapping.advance(now):
-            self._forget(mapping)
-            return
-        raise ResourceConflictException(
-            kind_template.format(source=key, function=function.name, uuid=owner))
+                         kind: SourceKind, now: float, ignore: Optional[str] = None) -> None:
+        for identity in owner_keys(key, fields):
+            owner = self._owners.get((identity, function.arn))
+            if owner is None or owner == ignore:
+                continue
+            mapping = self._by_uuid.get(owner)
+            if mapping is None:
+                continue
+            if not mapping.advance(now):
+                self._forget(mapping)
+                continue
+            raise ResourceConflictException(
+                kind.duplicate_message(key, fields, function.name, function.arn, owner))
 
     # -- operations ----------------------------------------------------------------------------
 
@@ -184,10 +189,11 @@ class EsmBackend:
         if check is not None:
             check(kind, function.arn, request.get("EventSourceArn"))
         with self.lock:
-            self._check_duplicate(key, fields, function, kind.duplicate_template, now)
+            self._check_duplicate(key, fields, function, kind, now)
             uuid = mapping_uuid()
             while uuid in self._by_uuid:  # 2**-122 per pair; cheap to rule out
                 uuid = mapping_uuid()
+            rules.fill_identity_defaults(kind, fields, uuid)
             mapping = EventSourceMapping(
                 uuid=uuid, arn=mapping_arn(self.account_id, self.region, uuid), kind=kind,
                 account_id=self.account_id, region=self.region, seq=self._next_seq,
@@ -226,8 +232,8 @@ class EsmBackend:
                                             self.region)
                 if check is not None:
                     check(mapping.kind, function.arn, None)
-                self._check_duplicate(mapping.source_key, merged, function,
-                                      mapping.kind.duplicate_template, now, ignore=uuid)
+                self._check_duplicate(mapping.source_key, merged, function, mapping.kind, now,
+                                      ignore=uuid)
                 merged["FunctionArn"] = function.arn
             was_enabled = mapping.state == ENABLED
             wants = request.get("Enabled")

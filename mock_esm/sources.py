@@ -8,7 +8,7 @@ the one source named by ``SelfManagedEventSource`` instead of an ARN.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from .errors import InvalidParameterValueException, validation_error
 from .json_values import json_copy
@@ -28,6 +28,10 @@ SQS_DUPLICATE = ('An event source mapping with SQS arn (" {source} ") and functi
 STREAM_DUPLICATE = ('The event source arn (" {source} ") and function (" {function} ") provided '
                     "mapping already exists. Please update or delete the existing mapping with "
                     "UUID {uuid}")
+# Self-managed Kafka names the servers as the request listed them and the function by its ARN.
+KAFKA_DUPLICATE = ('An event source mapping with event source ("{servers}"), function '
+                   '("{function_arn}"), topics ("{topics}") already exists. Please update or '
+                   "delete the existing mapping with UUID {uuid}")
 
 _STREAM_DEFAULTS: Dict[str, Any] = {
     "BatchSize": 100,
@@ -71,8 +75,22 @@ class SourceKind:
             settings[name] = json_copy(settings[name])
         return settings
 
+    def duplicate_message(self, source: str, fields: Mapping[str, Any], function_name: str,
+                          function_arn: str, uuid: str) -> str:
+        """AWS's ResourceConflictException text for a second mapping of this source."""
+        return self.duplicate_template.format(
+            source=source, function=function_name, function_arn=function_arn,
+            servers=",".join(bootstrap_servers(fields)),
+            topics=",".join(fields.get("Topics") or []), uuid=uuid)
+
     def __repr__(self) -> str:
         return f"SourceKind({self.name!r})"
+
+
+def bootstrap_servers(fields: Mapping[str, Any]) -> List[str]:
+    """A self-managed Kafka mapping's servers, in the order the request listed them."""
+    endpoints = (fields.get("SelfManagedEventSource") or {}).get("Endpoints") or {}
+    return [str(server) for server in endpoints.get("KAFKA_BOOTSTRAP_SERVERS") or []]
 
 
 SQS = SourceKind("sqs", "sqs", "USER_INITIATED",
@@ -89,7 +107,8 @@ _POLLED_DEFAULTS: Dict[str, Any] = {
     "LastProcessingResult": "No records processed",
 }
 MSK = SourceKind("msk", "kafka", "USER_INITIATED", _POLLED_DEFAULTS)
-SELF_MANAGED_KAFKA = SourceKind("kafka", "kafka", "USER_INITIATED", _POLLED_DEFAULTS)
+SELF_MANAGED_KAFKA = SourceKind("kafka", "kafka", "USER_INITIATED", _POLLED_DEFAULTS,
+                                KAFKA_DUPLICATE)
 MQ = SourceKind("mq", "mq", "USER_INITIATED", _POLLED_DEFAULTS)
 DOCUMENTDB = SourceKind("documentdb", "documentdb", "USER_INITIATED", _POLLED_DEFAULTS)
 

@@ -19,6 +19,10 @@ from .sources import SourceKind
 # Members that only steer the call; they never appear in the mapping's API view.
 REQUEST_ONLY = frozenset({"FunctionName", "Enabled", "Tags", "UUID"})
 _CREATE = frozenset(CREATE_MEMBERS)
+_FIXED_AT_CREATION = {
+    "SelfManagedKafkaEventSourceConfig": ("ConsumerGroupId", "ConsumptionMode"),
+    "AmazonManagedKafkaEventSourceConfig": ("ConsumerGroupId",),
+}
 
 
 def check_types(request: Mapping[str, Any]) -> None:
@@ -56,14 +60,17 @@ def _apply(fields: Dict[str, Any], request: Mapping[str, Any], members: Abstract
             merged = json_copy(fields.get(name, {}))
             merged.update(json_copy(value))
             fields[name] = merged
-        elif name == "SelfManagedKafkaEventSourceConfig":
-            # The consumption mode is fixed at creation: a config that leaves it out keeps it
-            # (one that names another mode is refused by the Kafka rules).
+        elif name == "ScalingConfig" and not value:
+            fields.pop(name, None)  # an empty ScalingConfig removes the concurrency limit
+        elif name in _FIXED_AT_CREATION:
+            # The consumer group and the consumption mode are fixed at creation: a config that
+            # leaves them out keeps them (one that names another mode is refused by the rules).
             config = json_copy(value)
-            mode = (fields.get(name) or {}).get("ConsumptionMode")
-            if mode is not None and isinstance(config, dict) and config.get(
-                    "ConsumptionMode") is None:
-                config["ConsumptionMode"] = mode
+            stored = fields.get(name) or {}
+            if isinstance(config, dict):
+                for kept in _FIXED_AT_CREATION[name]:
+                    if config.get(kept) is None and stored.get(kept) is not None:
+                        config[kept] = stored[kept]
             fields[name] = config
         else:
             fields[name] = json_copy(value)

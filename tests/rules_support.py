@@ -96,6 +96,10 @@ def merged(base: Dict[str, Any], change: Dict[str, Any]) -> Dict[str, Any]:
     return {k: v for k, v in {**base, **change}.items() if v is not None}
 
 
+KAFKA_CONSUMER_CONFIGS = ("SelfManagedKafkaEventSourceConfig",
+                          "AmazonManagedKafkaEventSourceConfig")
+
+
 def check_create(client: Any, base: Dict[str, Any], change: Dict[str, Any],
                  expected: Expected) -> None:
     """Create ``base`` + ``change`` and check AWS's answer; a refusal leaves no mapping behind,
@@ -110,6 +114,9 @@ def check_create(client: Any, base: Dict[str, Any], change: Dict[str, Any],
     for name, value in change.items():
         if name == "FilterCriteria" and not value["Filters"]:
             assert name not in response  # an empty filter list is not echoed
+        elif name in KAFKA_CONSUMER_CONFIGS and value is not None:
+            # The consumer group defaults to the mapping's UUID when the config leaves it out.
+            assert response[name] == {"ConsumerGroupId": response["UUID"], **value}
         elif value is not None and value != []:
             assert response[name] == value
     assert [body(m) for m in listed] == [{**body(response), "State": listed[0]["State"]}]

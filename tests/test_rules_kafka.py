@@ -58,7 +58,6 @@ SHARED = [
      (VALIDATION, "1 validation error detected: Value 'bad topic' at 'topics.1.member' failed "
                   "to satisfy constraint: Member must satisfy regular expression pattern: "
                   r"[^.]([a-zA-Z0-9\-_.]+)")),
-    ("no-starting-position", {"StartingPosition": None}, null_member("startingPosition")),
     ("at-timestamp", {"StartingPosition": "AT_TIMESTAMP", "StartingPositionTimestamp": WHEN},
      None),
     ("at-timestamp-without-timestamp", {"StartingPosition": "AT_TIMESTAMP"},
@@ -136,6 +135,8 @@ QUEUE = {"SelfManagedKafkaEventSourceConfig": {"ConsumptionMode": "Queue"},
 
 SELF_MANAGED_CASES = [
     *SHARED,
+    # Recorded: a self-managed cluster defaults to TRIM_HORIZON (tests/test_recorded_kafka.py).
+    ("no-starting-position", {"StartingPosition": None}, None),
     ("virtual-host", {"SourceAccessConfigurations": [{"Type": "VIRTUAL_HOST", "URI": "/vh"}]},
      (IPV, f"SourceAccessConfigurations type 'VIRTUAL_HOST' is not valid for this event source "
            f"mapping type. Valid types: [{SELF_MANAGED_TYPES}].")),
@@ -205,6 +206,7 @@ SELF_MANAGED_CASES = [
 
 MSK_CASES = [
     *SHARED,
+    ("no-starting-position", {"StartingPosition": None}, null_member("startingPosition")),
     ("virtual-host", {"SourceAccessConfigurations": [{"Type": "VIRTUAL_HOST", "URI": "/vh"}]},
      (IPV, f"SourceAccessConfigurations type 'VIRTUAL_HOST' is not valid for this event source "
            f"mapping type. Valid types: [{MSK_TYPES}].")),
@@ -228,11 +230,11 @@ def test_kafka_create_rules(client, source, change, expected):
 
 SELF_MANAGED_KEYS = {"BatchSize", "EventSourceMappingArn", "FunctionArn", "LastModified",
                      "LastProcessingResult", "SelfManagedEventSource",
-                     "SourceAccessConfigurations", "StartingPosition", "State",
-                     "StateTransitionReason", "Topics", "UUID"}
+                     "SelfManagedKafkaEventSourceConfig", "SourceAccessConfigurations",
+                     "StartingPosition", "State", "StateTransitionReason", "Topics", "UUID"}
 MSK_KEYS = {"BatchSize", "EventSourceArn", "EventSourceMappingArn", "FunctionArn",
             "LastModified", "LastProcessingResult", "StartingPosition", "State",
-            "StateTransitionReason", "Topics", "UUID"}
+            "StateTransitionReason", "Topics", "UUID", "AmazonManagedKafkaEventSourceConfig"}
 
 
 @mock_esm(transition_seconds=0)
@@ -260,7 +262,7 @@ def test_msk_round_trip_echoes_the_consumer_group(client):
     group = {"ConsumerGroupId": "orders-consumers"}
     created = client.create_event_source_mapping(
         FunctionName="worker", AmazonManagedKafkaEventSourceConfig=group, **MSK_BASE)
-    assert set(body(created)) == MSK_KEYS | {"AmazonManagedKafkaEventSourceConfig"}
+    assert set(body(created)) == MSK_KEYS
     assert created["AmazonManagedKafkaEventSourceConfig"] == group
     updated = client.update_event_source_mapping(UUID=created["UUID"], BatchSize=1000,
                                                  SourceAccessConfigurations=BASIC_AUTH)
@@ -290,12 +292,12 @@ def test_self_managed_duplicates_are_bootstrap_servers_plus_topic(client):
     first = client.create_event_source_mapping(FunctionName="worker", **SELF_BASE)
     reordered = {"SelfManagedEventSource": {"Endpoints": {
         "KAFKA_BOOTSTRAP_SERVERS": list(reversed(SERVERS))}}}
-    source = "kafka://" + ",".join(sorted(SERVERS)) + "/orders"
     assert_answer(
         client.create_event_source_mapping,
         ("ResourceConflictException",
-         f'The event source arn (" {source} ") and function (" worker ") provided mapping '
-         f"already exists. Please update or delete the existing mapping with UUID "
+         f'An event source mapping with event source ("{",".join(reversed(SERVERS))}"), '
+         f'function ("arn:aws:lambda:us-east-1:123456789012:function:worker"), topics '
+         f'("orders") already exists. Please update or delete the existing mapping with UUID '
          f"{first['UUID']}"),
         FunctionName="worker", **{**SELF_BASE, **reordered})
     other_topic = client.create_event_source_mapping(FunctionName="worker",

@@ -18,20 +18,27 @@ Rule = Callable[[SourceKind, Mapping[str, Any]], None]
 _MODULES = {"sqs": "sqs", "stream": "streams", "kafka": "kafka", "mq": "mq",
             "documentdb": "documentdb"}
 Change = Callable[[Mapping[str, Any], Mapping[str, Any]], None]
-_loaded: Dict[str, Tuple[Rule, Change]] = {}
+Fill = Callable[[SourceKind, Dict[str, Any], str], None]
+_loaded: Dict[str, Tuple[Rule, Change, Fill]] = {}
 
 
 def _no_fixed_settings(before: Mapping[str, Any], after: Mapping[str, Any]) -> None:
     """Families whose every setting an Update may change."""
 
 
-def _family(family: str) -> Tuple[Rule, Change]:
-    """A family's ``check`` and ``check_change`` functions, its module loaded on first use."""
+def _no_identity_defaults(kind: SourceKind, settings: Dict[str, Any], uuid: str) -> None:
+    """Families whose defaults do not depend on the new mapping's identity."""
+
+
+def _family(family: str) -> Tuple[Rule, Change, Fill]:
+    """A family's ``check``, ``check_change`` and ``fill_identity_defaults`` functions, its
+    module loaded on first use."""
     loaded = _loaded.get(family)
     if loaded is None:
         module = importlib.import_module(f"{__name__}.{_MODULES[family]}")
-        loaded = _loaded[family] = (module.check,
-                                    getattr(module, "check_change", _no_fixed_settings))
+        loaded = _loaded[family] = (
+            module.check, getattr(module, "check_change", _no_fixed_settings),
+            getattr(module, "fill_identity_defaults", _no_identity_defaults))
     return loaded
 
 
@@ -43,3 +50,9 @@ def check(kind: SourceKind, settings: Mapping[str, Any]) -> None:
 def check_change(kind: SourceKind, before: Mapping[str, Any], after: Mapping[str, Any]) -> None:
     """Raise AWS's error for a setting the family fixes at creation that an Update changes."""
     _family(kind.family)[1](before, after)
+
+
+def fill_identity_defaults(kind: SourceKind, settings: Dict[str, Any], uuid: str) -> None:
+    """Add the defaults Lambda derives once the new mapping has its UUID (and that the rules,
+    judging the request, must not mistake for members the caller sent)."""
+    _family(kind.family)[2](kind, settings, uuid)

@@ -8,6 +8,7 @@ credentials or network without them and requires them.
 from __future__ import annotations
 
 import re
+from typing import Any, Dict
 
 from ..sources import SourceKind
 from . import common
@@ -103,12 +104,31 @@ def check(kind: SourceKind, settings: Settings) -> None:
             if settings.get(name) is not None:
                 raise refuse(QUEUE_MODE.format(name=name))
     else:
-        common.check_starting_position(settings, required=True, at_timestamp=True)
+        # Self-managed clusters start at TRIM_HORIZON when the position is left out (filled in
+        # by fill_identity_defaults); MSK requires it, as the developer guide says.
+        common.check_starting_position(settings, required=not self_managed, at_timestamp=True)
     if self_managed:
         _check_servers(settings)
     else:
         common.check_access(settings, ACCESS_TYPES, required=False)
     common.check_common(settings, kafka=True)
+
+
+# Where each Kafka source keeps its consumer group: the group defaults to the mapping's UUID.
+_CONSUMER_CONFIG = {"kafka": "SelfManagedKafkaEventSourceConfig",
+                    "msk": "AmazonManagedKafkaEventSourceConfig"}
+
+
+def fill_identity_defaults(kind: SourceKind, settings: Dict[str, Any], uuid: str) -> None:
+    """Recorded AWS answers: the consumer group is the mapping's UUID unless one is given, and
+    a self-managed cluster read as a stream starts at TRIM_HORIZON unless told otherwise."""
+    name = _CONSUMER_CONFIG[kind.name]
+    config = dict(settings.get(name) or {})
+    config.setdefault("ConsumerGroupId", uuid)
+    settings[name] = config
+    if (kind.name == "kafka" and consumption_mode(settings) == "Stream"
+            and settings.get("StartingPosition") is None):
+        settings["StartingPosition"] = "TRIM_HORIZON"
 
 
 def check_change(before: Settings, after: Settings) -> None:
