@@ -197,6 +197,16 @@ def test_terraform_msk_reads_back_a_config_block_by_default(client):
 
 
 @mock_esm
+def test_msk_without_a_starting_position_starts_at_trim_horizon(client):
+    # The model requires StartingPosition for Kinesis and DynamoDB streams only; the one Kafka
+    # recording (LS-API test_create_event_source_self_managed) answers TRIM_HORIZON without it,
+    # and MSK is read by the same Kafka poller (docs/recorded.md: guide and model disagree).
+    created = client.create_event_source_mapping(FunctionName="worker", EventSourceArn=MSK_ARN,
+                                                 Topics=["test"])
+    assert created["StartingPosition"] == "TRIM_HORIZON"
+
+
+@mock_esm
 def test_terraform_msk_echoes_an_explicit_consumer_group(client):
     # TF TestAccLambdaEventSourceMapping_mskWithEventSourceConfig.
     group = {"ConsumerGroupId": "amazon-managed-test-group-id"}

@@ -51,6 +51,8 @@ MSK_BASE = MINIMAL["msk"]
 SHARED = [
     ("minimal", {}, None),
     ("no-topics", {"Topics": None}, null_member("topics")),
+    # Defaults to TRIM_HORIZON (tests/test_recorded_brokers.py).
+    ("no-starting-position", {"StartingPosition": None}, None),
     ("two-topics", {"Topics": ["a1", "b2"]},
      (VALIDATION, "1 validation error detected: Value '[a1, b2]' at 'topics' failed to satisfy "
                   "constraint: Member must have length less than or equal to 1")),
@@ -135,8 +137,6 @@ QUEUE = {"SelfManagedKafkaEventSourceConfig": {"ConsumptionMode": "Queue"},
 
 SELF_MANAGED_CASES = [
     *SHARED,
-    # Recorded: a self-managed cluster defaults to TRIM_HORIZON (tests/test_recorded_kafka.py).
-    ("no-starting-position", {"StartingPosition": None}, None),
     ("virtual-host", {"SourceAccessConfigurations": [{"Type": "VIRTUAL_HOST", "URI": "/vh"}]},
      (IPV, f"SourceAccessConfigurations type 'VIRTUAL_HOST' is not valid for this event source "
            f"mapping type. Valid types: [{SELF_MANAGED_TYPES}].")),
@@ -206,7 +206,6 @@ SELF_MANAGED_CASES = [
 
 MSK_CASES = [
     *SHARED,
-    ("no-starting-position", {"StartingPosition": None}, null_member("startingPosition")),
     ("virtual-host", {"SourceAccessConfigurations": [{"Type": "VIRTUAL_HOST", "URI": "/vh"}]},
      (IPV, f"SourceAccessConfigurations type 'VIRTUAL_HOST' is not valid for this event source "
            f"mapping type. Valid types: [{MSK_TYPES}].")),

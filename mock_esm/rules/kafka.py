@@ -104,9 +104,9 @@ def check(kind: SourceKind, settings: Settings) -> None:
             if settings.get(name) is not None:
                 raise refuse(QUEUE_MODE.format(name=name))
     else:
-        # Self-managed clusters start at TRIM_HORIZON when the position is left out (filled in
-        # by fill_identity_defaults); MSK requires it, as the developer guide says.
-        common.check_starting_position(settings, required=not self_managed, at_timestamp=True)
+        # Optional: the model requires it for Kinesis and DynamoDB streams only, and AWS was
+        # recorded answering TRIM_HORIZON without it (filled in by fill_identity_defaults).
+        common.check_starting_position(settings, required=False, at_timestamp=True)
     if self_managed:
         _check_servers(settings)
     else:
@@ -121,13 +121,12 @@ _CONSUMER_CONFIG = {"kafka": "SelfManagedKafkaEventSourceConfig",
 
 def fill_identity_defaults(kind: SourceKind, settings: Dict[str, Any], uuid: str) -> None:
     """Recorded AWS answers: the consumer group is the mapping's UUID unless one is given, and
-    a self-managed cluster read as a stream starts at TRIM_HORIZON unless told otherwise."""
+    a topic read as a stream starts at TRIM_HORIZON unless told otherwise."""
     name = _CONSUMER_CONFIG[kind.name]
     config = dict(settings.get(name) or {})
     config.setdefault("ConsumerGroupId", uuid)
     settings[name] = config
-    if (kind.name == "kafka" and consumption_mode(settings) == "Stream"
-            and settings.get("StartingPosition") is None):
+    if consumption_mode(settings) == "Stream" and settings.get("StartingPosition") is None:
         settings["StartingPosition"] = "TRIM_HORIZON"
 
 
