@@ -83,6 +83,7 @@ def test_batch_size_above_ten_needs_a_batching_window_on_create_and_update(clien
 
 
 @pytest.mark.parametrize(("batch_size", "window"), [
+    (1, 0),  # LS-SQS test_failing_lambda_retries_after_visibility_timeout
     (10, 1),  # LS-SQS test_sqs_event_source_mapping
     (15, 1), (100, 1), (1000, 1), (10000, 1),  # LS-SQS test_sqs_event_source_mapping_batch_size
 ])
@@ -177,13 +178,24 @@ def test_invalid_filter_patterns_are_refused(client, pattern):
 
 
 @pytest.mark.parametrize("pattern", [
-    # LS-SQS test_sqs_event_filter (the cases AWS answered; the snapshot shows each Pattern
-    # parsed, on the wire it is the string that was sent).
+    # LS-SQS test_sqs_event_filter[*]: every pattern AWS accepted (the snapshot shows each
+    # Pattern parsed; on the wire it is the string that was sent).
     {"body": {"testItem": ["test24"]}},
+    {"body": {"testItem": ["test24", "test45"]}},
     {"body": {"testItem": ["test24", "test45"], "test2": ["go"]}},
     {"body": {"test2": [{"exists": True}]}},
-    {"body": {"my-number": [{"numeric": [">=", 100, "<", 200]}]}},
+    {"body": {"test2": [{"numeric": [">", 100]}]}},
+    {"body": {"test2": [{"numeric": ["<", 100]}]}},
+    {"body": {"test2": [{"numeric": [">=", 100, "<", 200]}]}},
     {"body": {"test2": [{"prefix": "us-1"}]}},
+    {"body": {"my-number": [{"numeric": [">", 100]}]}},
+    {"body": {"my-number": [{"numeric": ["<", 100]}]}},
+    {"body": {"my-number": [{"numeric": [">=", 100, "<", 200]}]}},
+    {"body": {"my-key": ["my-value"]}},
+    {"body": {"my-key": ["my-value-one", "my-value-two"]}},
+    {"body": {"my-key-one": ["other-filter", "my-value-one"], "my-key-two": ["my-value-two"]}},
+    {"body": {"my-key": [{"exists": True}]}},
+    {"body": {"my-key": [{"prefix": "yes"}]}},
 ])
 @mock_esm
 def test_valid_filter_patterns_are_echoed_as_sent(client, pattern):
