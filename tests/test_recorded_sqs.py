@@ -83,7 +83,9 @@ def test_batch_size_above_ten_needs_a_batching_window_on_create_and_update(clien
 
 
 @pytest.mark.parametrize(("batch_size", "window"), [
-    (1, 0),  # LS-SQS test_failing_lambda_retries_after_visibility_timeout
+    # LS-SQS test_failing_lambda_retries_after_visibility_timeout; LS-CFN (localstack
+    # tests/aws/services/cloudformation/resources/test_lambda.py) test_cfn_lambda_sqs_source.
+    (1, 0),
     (10, 1),  # LS-SQS test_sqs_event_source_mapping
     (15, 1), (100, 1), (1000, 1), (10000, 1),  # LS-SQS test_sqs_event_source_mapping_batch_size
 ])

@@ -341,3 +341,43 @@ def test_terraform_kinesis_at_timestamp_reads_back_the_timestamp(client):
         read = client.get_event_source_mapping(UUID=uuid)
     assert read["StartingPosition"] == "AT_TIMESTAMP"
     assert read["StartingPositionTimestamp"] == now
+
+
+@pytest.mark.parametrize(("source", "request_members"), [
+    # LS-CFN: localstack tests/aws/services/cloudformation/resources/test_lambda.py
+    # test_cfn_lambda_dynamodb_source and test_cfn_lambda_kinesis_source, get_esm_result: the
+    # mapping CloudFormation made (CreateEventSourceMapping with these members), read back.
+    (TABLE_STREAM_ARN, {"BatchSize": 1}),
+    (STREAM_ARN, {"BatchSize": 1, "MaximumBatchingWindowInSeconds": 10}),
+], ids=["dynamodb", "kinesis"])
+@mock_esm(transition_seconds=0)
+def test_mappings_read_back_as_recorded_after_cloudformation_made_them(client, source,
+                                                                       request_members):
+    uuid = client.create_event_source_mapping(
+        FunctionName="worker", EventSourceArn=source, StartingPosition="TRIM_HORIZON",
+        **request_members)["UUID"]
+    got = client.get_event_source_mapping(UUID=uuid)
+    assert set(body(got)) == STREAM_KEYS
+    assert settings(got) == {**DEFAULTS, "EventSourceArn": source,
+                             "FunctionArn": f"{FUNCTIONS}:worker",
+                             "StartingPosition": "TRIM_HORIZON", "State": "Enabled",
+                             **request_members}
+
+
+@mock_esm(transition_seconds=0)
+def test_a_filter_update_replaces_the_filters_in_the_list(client):
+    # LS-CFN test_lambda_w_dynamodb_event_filter_update: source_mappings, then
+    # updated_source_mappings after the stack changed the pattern from DELETE to MODIFY.
+    delete = json.dumps({"eventName": ["DELETE"]})
+    modify = json.dumps({"eventName": ["MODIFY"]})
+    uuid = client.create_event_source_mapping(
+        FunctionName="worker", EventSourceArn=TABLE_STREAM_ARN, StartingPosition="TRIM_HORIZON",
+        BatchSize=1, FilterCriteria={"Filters": [{"Pattern": delete}]})["UUID"]
+    for pattern in (delete, modify):
+        if pattern == modify:
+            client.update_event_source_mapping(UUID=uuid,
+                                               FilterCriteria={"Filters": [{"Pattern": modify}]})
+        [listed] = client.list_event_source_mappings(FunctionName="worker")["EventSourceMappings"]
+        assert set(listed) == STREAM_KEYS | {"FilterCriteria"}
+        assert (listed["State"], listed["FilterCriteria"]) == (
+            "Enabled", {"Filters": [{"Pattern": pattern}]})
