@@ -227,9 +227,10 @@ def test_terraform_sqs_basic_then_update_function_batch_and_enabled(client):
 
 @mock_esm(transition_seconds=0)
 def test_terraform_sqs_batch_window_zero_then_hundred(client):
-    # TF TestAccLambdaEventSourceMapping_SQS_batchWindow.
+    # TF TestAccLambdaEventSourceMapping_SQS_batchWindow: batch size 10, disabled.
     uuid = client.create_event_source_mapping(
-        FunctionName="worker", EventSourceArn=QUEUE_ARN, MaximumBatchingWindowInSeconds=0)["UUID"]
+        FunctionName="worker", EventSourceArn=QUEUE_ARN, BatchSize=10, Enabled=False,
+        MaximumBatchingWindowInSeconds=0)["UUID"]
     assert client.get_event_source_mapping(UUID=uuid)["MaximumBatchingWindowInSeconds"] == 0
     client.update_event_source_mapping(UUID=uuid, MaximumBatchingWindowInSeconds=100)
     assert client.get_event_source_mapping(UUID=uuid)["MaximumBatchingWindowInSeconds"] == 100

@@ -320,14 +320,16 @@ def test_terraform_basic_then_update_function_batch_and_enabled(client, source):
 
 @mock_esm(transition_seconds=0)
 def test_terraform_dynamodb_function_response_types_set_then_cleared(client):
-    # TF TestAccLambdaEventSourceMapping_DynamoDB_functionResponseTypes: one type, then none.
+    # TF TestAccLambdaEventSourceMapping_DynamoDB_functionResponseTypes: one type, then none;
+    # batch size 150 without a batching window throughout.
     uuid = client.create_event_source_mapping(
         FunctionName="worker", EventSourceArn=TABLE_STREAM_ARN, StartingPosition="LATEST",
-        FunctionResponseTypes=["ReportBatchItemFailures"])["UUID"]
+        BatchSize=150, FunctionResponseTypes=["ReportBatchItemFailures"])["UUID"]
     assert client.get_event_source_mapping(UUID=uuid)["FunctionResponseTypes"] == [
         "ReportBatchItemFailures"]
     client.update_event_source_mapping(UUID=uuid, FunctionResponseTypes=[])
-    assert client.get_event_source_mapping(UUID=uuid)["FunctionResponseTypes"] == []
+    read = client.get_event_source_mapping(UUID=uuid)
+    assert (read["FunctionResponseTypes"], read["BatchSize"]) == ([], 150)
 
 
 def test_terraform_kinesis_at_timestamp_reads_back_the_timestamp(client):
