@@ -1,8 +1,9 @@
 """The manual runs: every ```python block of README.md and docs/**/*.md is executed as written.
 
 A page's blocks run in order in one namespace, as a reader meets them, so a later block may use
-what an earlier one defined. Blocks fenced any other way (```pycon, ```text, ```sh) are shown,
-not run; CONTRIBUTING.md states the convention.
+what an earlier one defined. Blocks that use the ``esm_mock`` fixture are pytest test modules,
+so they also run under pytest itself. Blocks fenced any other way (```pycon, ```text, ```sh) are
+shown, not run; CONTRIBUTING.md states the convention.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import List, Tuple
 
 import pytest
 
+pytest_plugins = ["pytester"]
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 # The `aio` extra's packages, and the integrations tox env noextras runs without.
@@ -20,6 +23,10 @@ OPTIONAL_PACKAGES = frozenset({"aioboto3", "aiobotocore", "moto", "freezegun", "
                                "responses"})
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
 IMPORTED = re.compile(r"^\s*(?:from|import) (\w+)", re.MULTILINE)
+# The inner pytest runs see none of this project's settings: only the plugin under test, in the
+# order written (pytest-benchmark and hypothesis would slow or break them inside xdist).
+INNER = ("-p", "no:cacheprovider", "-p", "no:benchmark", "-p", "no:xdist",
+         "-p", "no:hypothesispytest", "-p", "no:randomly")
 
 
 def python_blocks(page: Path) -> List[Tuple[int, str]]:
@@ -69,3 +76,22 @@ def test_page_examples_run_in_order(page, monkeypatch):
         code = compile("\n" * (line - 1) + source, str(page), "exec")
         exec(code, namespace)
         assert RUNTIME.active is False, f"the example at {page.name}:{line} left a mock active"
+
+
+def fixture_examples() -> list:
+    return [pytest.param(source, id=f"{page.relative_to(ROOT)}:{line}")
+            for page in PAGES for line, source in python_blocks(page) if "esm_mock" in source]
+
+
+def test_the_fixture_is_shown_in_readme_and_the_manual():
+    assert {param.id.split(":")[0] for param in fixture_examples()} >= {"README.md",
+                                                                         "docs/ways-in.md"}
+
+
+@pytest.mark.parametrize("source", fixture_examples())
+def test_fixture_examples_pass_under_pytest(source, pytester):
+    pytester.makepyfile(source)
+    # A process of its own: an in-process run would unload the modules it imported first.
+    result = pytester.runpytest_subprocess(*INNER, timeout=120)
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("passed", 0) >= 1 and set(outcomes) == {"passed"}, result.stdout.str()
