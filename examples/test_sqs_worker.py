@@ -1,4 +1,4 @@
-"""How a user tests an SQS-triggered handler in-process: the README's delivery example."""
+"""How a user tests an SQS-triggered handler in-process: the example in docs/delivery.md."""
 
 import json
 

@@ -1,5 +1,5 @@
 """The lifecycle as a hypothesis state machine: random creates, updates, deletes, clock moves and
-settles against a small model of what AWS documents (aws-behaviour.md section 2)."""
+settles against a small model of the lifecycle AWS documents (docs/clocks.md, "States")."""
 
 from __future__ import annotations
 

@@ -8,6 +8,10 @@ import sys
 
 import pytest
 
+# pytester forgets the modules an inner run imported when that run ends. Loading the controller
+# here, in the outer process, keeps one EsmMock class for every inner run, in any order.
+import mock_esm.mock  # noqa: F401
+
 pytest_plugins = ["pytester"]
 
 HEADER = """
@@ -25,9 +29,11 @@ def create(function="f"):
 
 
 # The inner runs do not see this project's pytest settings; keep unrelated plugins out of them
-# (pytest-benchmark fails to configure inside an xdist worker; hypothesis costs seconds).
+# (pytest-benchmark fails to configure inside an xdist worker; hypothesis costs seconds), and
+# keep pytest-randomly from shuffling them: their output is matched in the order written.
 INNER = ("-p", "no:cacheprovider", "-p", "no:benchmark", "-p", "no:xdist",
-         "-p", "no:hypothesispytest", "-p", "no:time_machine", "-p", "no:platformdirs")
+         "-p", "no:hypothesispytest", "-p", "no:time_machine", "-p", "no:platformdirs",
+         "-p", "no:randomly")
 
 
 def _run(pytester: pytest.Pytester, body: str, *args: str) -> pytest.RunResult:

@@ -1,8 +1,4 @@
-"""README's server-mode shell session runs as written (on a free port) where its tools exist.
-
-The quick-start block is what `.ci/run` runs; the tox block needs pyenv's interpreters and
-minutes, so only the server session is executed here.
-"""
+"""The server page's shell session runs as written (on a free port) where its tools exist."""
 
 from __future__ import annotations
 
@@ -16,13 +12,15 @@ from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+SERVER_PAGE = Path(__file__).resolve().parent.parent / "docs" / "server.md"
 
 
 def _server_session() -> str:
-    text = README.read_text(encoding="utf-8")
-    section = text[text.index("## Server mode"):]
-    return re.search(r"```sh\n(.*?)```", section, re.DOTALL).group(1)
+    """The page's ```sh block that starts the server."""
+    text = SERVER_PAGE.read_text(encoding="utf-8")
+    blocks = re.findall(r"^```sh\n(.*?)^```", text, re.DOTALL | re.MULTILINE)
+    [session] = [block for block in blocks if "mock-esm serve" in block]
+    return session
 
 
 def _free_port() -> int:
@@ -31,18 +29,15 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_readme_server_session_runs(tmp_path):
+def test_server_page_session_runs(tmp_path):
     pytest.importorskip("werkzeug")
     for tool in ("aws", "curl", "mock-esm"):
         if shutil.which(tool) is None:
             pytest.skip(f"{tool} is not installed")
     port = _free_port()
-    # README uses the default port; here a free one, so parallel runs cannot collide.
+    # The page uses the default port; here a free one, so parallel runs cannot collide.
     script = _server_session().replace("5005", str(port)).replace(
         "mock-esm serve", f"mock-esm serve --port {port}")
-    # The install line is the reader's; the test runs against this checkout.
-    script = "\n".join(line for line in script.splitlines()
-                       if not line.startswith("python -m pip install"))
     script += "\nwait\n"  # the session ends with `kill %1`; wait for the server to exit
     env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]}
     result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env,
