@@ -10,15 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Mapping, Optional, Tuple
 
-from .errors import InvalidParameterValueException, validation_error
+from .errors import InvalidParameterValueException
 from .json_values import json_copy
-
-# The botocore model's pattern for EventSourceArn, anchored.
-_ARN_SOURCE = (r"arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:"
-               r"(\d{12})?:(.*)")
-# The same language without a capture per service character, which made matching slow.
-_ARN = re.compile(r"arn:aws[a-zA-Z0-9-]*:[a-zA-Z0-9\-]+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:"
-                  r"(\d{12})?:.*", re.DOTALL)
 
 UNRECOGNIZED = "Unrecognized event source."
 
@@ -98,10 +91,12 @@ ALL_KINDS: Tuple[SourceKind, ...] = (SQS, SQS_FIFO, KINESIS, DYNAMODB, MSK, SELF
 
 
 def parse_arn(arn: str) -> Tuple[str, str, str, str, str]:
-    """Split an EventSourceArn into (partition, service, region, account, resource)."""
-    if _ARN.fullmatch(arn) is None:
-        raise validation_error("eventSourceArn", arn,
-                               "Member must satisfy regular expression pattern: " + _ARN_SOURCE)
+    """Split an EventSourceArn into (partition, service, region, account, resource), once the
+    model's length and pattern for it admit it."""
+    # Imported here: the constraint table is read from botocore by the first call needing it.
+    from .rules.model import check_value, constraints
+
+    check_value(constraints().event_source_arn, arn, "eventSourceArn")
     _, partition, service, region, account, resource = arn.split(":", 5)
     return partition, service, region, account, resource
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
+import botocore.session
 import pytest
 from botocore.exceptions import ClientError, ParamValidationError
 
@@ -49,6 +50,21 @@ def assert_answer(call: Any, expected: Expected, **kwargs: Any) -> Optional[Dict
     response, error = outcome(call, **kwargs)
     assert error == expected
     return response
+
+
+LAMBDA_MODEL = botocore.session.get_session().get_service_model("lambda")
+
+
+def model_pattern(shape: str) -> str:
+    """A pattern as the installed model states it (messages quote it, and it changes)."""
+    pattern: str = LAMBDA_MODEL.shape_for(shape).metadata["pattern"]
+    return pattern
+
+
+def pattern_error(field: str, value: Any, shape: str) -> Tuple[str, str]:
+    return (VALIDATION, f"1 validation error detected: Value '{value}' at '{field}' failed to "
+                        f"satisfy constraint: Member must satisfy regular expression pattern: "
+                        f"{model_pattern(shape)}")
 
 
 def too_big(field: str, value: Any, limit: int) -> Tuple[str, str]:
