@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Mapping, Optional, Tuple
 
-from .errors import InvalidParameterValueException
+from .errors import InvalidParameterValueException, validation_error
 from .json_values import json_copy
 
 UNRECOGNIZED = "Unrecognized event source."
@@ -106,6 +106,10 @@ def kind_for(event_source_arn: Optional[str],
     """The source kind a Create request names, or AWS's refusal."""
     if event_source_arn is None:
         if self_managed:
+            if self_managed.get("Endpoints") is None:
+                # The endpoints are what name a self-managed source.
+                raise validation_error("selfManagedEventSource.endpoints", None,
+                                       "Member must not be null")
             return SELF_MANAGED_KAFKA
         raise InvalidParameterValueException(UNRECOGNIZED)
     _, service, _, _, resource = parse_arn(event_source_arn)

@@ -314,12 +314,12 @@ class ShapeCheck:
 
 def modelled_copy(spec: Spec, value: Any) -> Any:
     """A private copy of a checked value holding only what the model describes: members the
-    model lacks are dropped, as Lambda's deserialiser drops them, so nothing unmodelled (of any
-    depth) is stored or echoed."""
+    model lacks, and null members, are dropped as Lambda's deserialiser drops them, so nothing
+    unmodelled (of any depth) is stored or echoed."""
     if isinstance(spec, Struct):
         members = spec.members
         return {name: modelled_copy(members[name], item) for name, item in value.items()
-                if name in members}
+                if name in members and item is not None}
     if isinstance(spec, ListOf):
         return [modelled_copy(spec.member, item) for item in value]
     if isinstance(spec, MapOf):
