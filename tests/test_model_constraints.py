@@ -7,13 +7,15 @@ import json
 import pathlib
 import re
 import threading
-from typing import Any, Dict, Iterator
+from typing import Any, Dict, Iterator, Tuple
 
 import boto3
 import botocore.session
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mock_esm as package
 from mock_esm import mock_esm
@@ -295,3 +297,48 @@ def test_self_managed_fixture_is_accepted_as_given(loose_client):
     created = loose_client.create_event_source_mapping(FunctionName="worker",
                                                        **MINIMAL["kafka"])
     assert created["SelfManagedEventSource"] == SELF_MANAGED["SelfManagedEventSource"]
+
+
+# --- every bounded integer the model states, at any depth, is judged by the model's range ------
+
+def _bounded_integers(shape: Any, path: Tuple[str, ...] = ()) -> Iterator[Tuple[Tuple[str, ...],
+                                                                             Any]]:
+    for name, member in shape.members.items():
+        if member.type_name == "structure":
+            yield from _bounded_integers(member, (*path, name))
+        elif member.type_name == "integer" and {"min", "max"} & set(member.metadata):
+            yield (*path, name), member.metadata
+
+
+BOUNDED = list(_bounded_integers(
+    LAMBDA_MODEL.operation_model("CreateEventSourceMapping").input_shape))
+
+
+def _nest(path: Tuple[str, ...], value: Any) -> Dict[str, Any]:
+    for name in reversed(path):
+        value = {name: value}
+    return value
+
+
+@pytest.mark.parametrize(("path", "meta"), BOUNDED, ids=[".".join(p) for p, _ in BOUNDED])
+@given(value=st.integers(min_value=-(2 ** 40), max_value=2 ** 40))
+@settings(max_examples=25, deadline=None)
+def test_bounded_integers_are_judged_by_the_models_range(path, meta, value):
+    call = Call(EsmBackend("123456789012", "us-east-1", threading.RLock()), 0.0)
+    request = {"FunctionName": "worker", "EventSourceArn": STREAM_ARN,
+               "StartingPosition": "LATEST", **_nest(path, value)}
+    response = handle(call, "POST", PATH, {}, json.dumps(request).encode())
+    wire_path = ".".join(name[:1].lower() + name[1:] for name in path)
+    low, high = meta.get("min"), meta.get("max")
+    if low is not None and value < low:
+        broken = f"greater than or equal to {low}"
+    elif high is not None and value > high:
+        broken = f"less than or equal to {high}"
+    else:
+        assert response.headers.get("x-amzn-errortype") != "ValidationException", response.body
+        return
+    assert response.status == 400
+    assert json.loads(response.body)["message"] == (
+        f"1 validation error detected: Value '{value}' at '{wire_path}' failed to satisfy "
+        f"constraint: Member must have value {broken}")
+    assert json.loads(handle(call, "GET", PATH, {}, b"").body)["EventSourceMappings"] == []
