@@ -10,7 +10,7 @@ patterns that a newer one has, exactly as AWS of that era did.
 from __future__ import annotations
 
 import functools
-from typing import Any, Dict, List, Optional
+from typing import Callable, Dict, List, Optional
 
 import botocore.session
 from botocore.exceptions import UnknownRegionError
@@ -97,7 +97,7 @@ def function_name_parts(pattern: str) -> str:
     return "".join(named)
 
 
-def partition_finder(session: botocore.session.Session) -> Any:
+def partition_finder(session: botocore.session.Session) -> Callable[[str], Optional[str]]:
     """Region -> partition from botocore's endpoint data; None for a region none claims."""
     def partition_of(region: str) -> Optional[str]:
         try:
