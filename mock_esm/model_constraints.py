@@ -136,6 +136,11 @@ def from_model(service: ServiceModel, session: botocore.session.Session) -> Cons
 
 @functools.cache
 def load() -> Constraints:
-    """The constraint table of the installed botocore (read once, then shared)."""
-    session = botocore.session.get_session()
-    return from_model(session.get_service_model("lambda"), session)
+    """The constraint table of the installed botocore (read once, then shared).
+
+    The Lambda model is taken from the interceptor, which keeps the one the first served call
+    carried (a client has parsed it already; reading it again costs tens of milliseconds)."""
+    from .interceptor import operation_model
+
+    service = operation_model("CreateEventSourceMapping").service_model
+    return from_model(service, botocore.session.get_session())
