@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import pathlib
 import re
+import subprocess
+import sys
 import threading
 from typing import Any, Dict, Iterator, Tuple
 
@@ -345,3 +347,16 @@ def test_bounded_integers_are_judged_by_the_models_range(path, meta, value):
         f"1 validation error detected: Value '{value}' at '{wire_path}' failed to satisfy "
         f"constraint: Member must have value {broken}")
     assert json.loads(handle(call, "GET", PATH, {}, b"").body)["EventSourceMappings"] == []
+
+
+def test_the_service_side_imports_without_botocore():
+    # The pure modules are handed the constraint table at first use; importing them (as the
+    # server and the backend do) must not load botocore.
+    script = (
+        "import sys\n"
+        "import mock_esm.backend, mock_esm.routing, mock_esm.validation, mock_esm.tagging\n"
+        "import mock_esm.arns, mock_esm.sources, mock_esm.rules.model, mock_esm.rules.common\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'botocore'))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
