@@ -8,7 +8,7 @@ the one source named by ``SelfManagedEventSource`` instead of an ARN.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 from .errors import InvalidParameterValueException, validation_error
 from .json_values import json_copy
@@ -90,13 +90,19 @@ ALL_KINDS: Tuple[SourceKind, ...] = (SQS, SQS_FIFO, KINESIS, DYNAMODB, MSK, SELF
                                      DOCUMENTDB)
 
 
+_check_arn: Optional[Callable[[str], None]] = None
+
+
 def parse_arn(arn: str) -> Tuple[str, str, str, str, str]:
     """Split an EventSourceArn into (partition, service, region, account, resource), once the
     model's length and pattern for it admit it."""
-    # Imported here: the constraint table is read from botocore by the first call needing it.
-    from .rules.model import check_value, constraints
+    global _check_arn
+    if _check_arn is None:
+        # Imported here: the constraint table is read from botocore by the first call needing it.
+        from .rules.model import constraints, value_check
 
-    check_value(constraints().event_source_arn, arn, "eventSourceArn")
+        _check_arn = value_check(constraints().event_source_arn, "eventSourceArn")
+    _check_arn(arn)
     _, partition, service, region, account, resource = arn.split(":", 5)
     return partition, service, region, account, resource
 

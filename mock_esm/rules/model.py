@@ -253,12 +253,44 @@ class _Checker:
             raise ValidationException(f"{count} validation {noun} detected: " + "; ".join(errors))
 
 
+def _admits(spec: Scalar, value: Any) -> bool:
+    """Whether a string or integer passes every constraint (the usual case, judged without
+    building a message)."""
+    if spec.type == "string":
+        if type(value) is not str:
+            return False
+        regex = None if spec.pattern is None else _compiled.get(spec.pattern)
+        if spec.pattern is not None and regex is None:
+            return False  # not compiled yet: the full check compiles it
+        return ((spec.min is None or len(value) >= spec.min)
+                and (spec.max is None or len(value) <= spec.max)
+                and (not spec.enum or value in spec.enum)
+                and (regex is None or regex.fullmatch(value) is not None))
+    if spec.type == "integer" and type(value) is int:
+        return ((spec.min is None or value >= spec.min)
+                and (spec.max is None or value <= spec.max))
+    return False
+
+
 def check_value(spec: Scalar, value: Any, path: str) -> None:
     """One scalar member judged alone (an ARN, a name, a query parameter): every violation in
     one ``ValidationException``."""
+    if _admits(spec, value):
+        return
     checker = _Checker()
     checker.scalar(spec, value, camel(path), path)
     checker.raise_errors()
+
+
+def value_check(spec: Scalar, path: str) -> Callable[[Any], None]:
+    """:func:`check_value` for one member, prepared once (for the checks every call runs)."""
+    if spec.pattern is not None:
+        compiled(spec.pattern)
+
+    def check(value: Any) -> None:
+        if not _admits(spec, value):
+            check_value(spec, value, path)
+    return check
 
 
 def _quick_check(spec: Spec) -> Optional[Callable[[Any], bool]]:
