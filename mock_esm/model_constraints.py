@@ -1,10 +1,10 @@
 """The Lambda model's request constraints, read from the installed botocore once.
 
-The only module of the service side that reads botocore's model.  It turns the input shapes of
-the operations mock_esm answers into the plain records of :mod:`mock_esm.rules.model`, and
-botocore's partition data into a region -> partition function, so every constraint, pattern
-and partition follows whichever botocore is installed: an older model lacks members and
-patterns that a newer one has, exactly as AWS of that era did.
+The edge between botocore and the pure request checks: the one place they get their data.  It
+turns the input shapes of the operations mock_esm answers into the plain records of
+:mod:`mock_esm.rules.model`, and botocore's partition data into a region -> partition function,
+so every constraint, pattern and partition follows whichever botocore is installed: an older
+model lacks members and patterns that a newer one has, exactly as AWS of that era did.
 """
 
 from __future__ import annotations
