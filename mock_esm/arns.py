@@ -8,42 +8,42 @@ qualifier.  All of that lives here so list filters and duplicate checks compare 
 from __future__ import annotations
 
 import re
-from typing import Dict, NamedTuple, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, NamedTuple, Optional, Pattern, Tuple
 
-from .errors import validation_error
-
-# The botocore model's NamespacedFunctionName pattern, anchored.
-_FUNCTION_NAME = re.compile(
-    r"^(arn:(aws[a-zA-Z-]*)?:lambda:)?"
-    r"((?P<region>[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}):)?"
-    r"((?P<account>\d{12}):)?(function:)?(?P<name>[a-zA-Z0-9-_\.]+)"
-    r"(:(?P<qualifier>\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$"
-)
-_FUNCTION_NAME_SOURCE = (
-    r"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?"
-    r"(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?"
-)
+if TYPE_CHECKING:
+    from .rules.model import Constraints
 
 
-# Region prefix -> partition; "us-isob-" and "us-isof-" do not start with "us-iso-".
-_PARTITIONS = (
-    ("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-isob-", "aws-iso-b"),
-    ("us-iso-", "aws-iso"), ("eu-isoe-", "aws-iso-e"), ("us-isof-", "aws-iso-f"),
-)
+def _constraints() -> Constraints:
+    # Imported here: the rules load with the first request, not with the package.
+    from .rules.model import constraints
+
+    return constraints()
 
 
 _PARTITION_OF: Dict[str, str] = {}  # every create asks twice; regions are few
 
 
 def partition_for(region: str) -> str:
-    """The ARN partition a region belongs to."""
+    """The ARN partition a region belongs to, from botocore's partition data; ``aws`` for a
+    region no partition claims (tests make regions up)."""
     partition = _PARTITION_OF.get(region)
     if partition is None:
-        partition = next((name for prefix, name in _PARTITIONS if region.startswith(prefix)),
-                         "aws")
+        partition = _constraints().partition_of(region) or "aws"
         if len(_PARTITION_OF) < 1024:
             _PARTITION_OF[region] = partition
     return partition
+
+
+_function_name: Optional[Pattern[str]] = None
+
+
+def _function_name_grammar() -> Pattern[str]:
+    """The model's function-name pattern with its pieces named, compiled once."""
+    global _function_name
+    if _function_name is None:
+        _function_name = re.compile(_constraints().function_name_parts, re.DOTALL)
+    return _function_name
 
 
 class FunctionRef(NamedTuple):
@@ -75,17 +75,20 @@ def resolve_function(value: str, account_id: str, region: str,
 
 
 def _resolve(value: str, account_id: str, region: str, field: str) -> FunctionRef:
-    match = _FUNCTION_NAME.match(value) if len(value) <= 256 else None
+    from .rules.model import check_value
+
+    spec = _constraints().function_name
+    match = None
+    if spec.max is None or len(value) <= spec.max:
+        match = _function_name_grammar().fullmatch(value)
     if match is None:
-        if len(value) > 256:
-            raise validation_error(field, value,
-                                   "Member must have length less than or equal to 256")
-        raise validation_error(field, value, "Member must satisfy regular expression pattern: "
-                               + _FUNCTION_NAME_SOURCE)
+        check_value(spec, value, field)
+        raise AssertionError("the model's pattern admits what its named form refuses")
     name = match.group("name")
-    qualifier = match.group("qualifier")
-    fn_region = match.group("region") or region
-    fn_account = match.group("account") or account_id
+    # The named pieces keep the model's separators: "region:", "account:", ":qualifier".
+    qualifier = (match.group("qualifier") or "")[1:] or None
+    fn_region = (match.group("region") or "")[:-1] or region
+    fn_account = (match.group("account") or "")[:-1] or account_id
     partition = partition_for(fn_region)
     arn = f"arn:{partition}:lambda:{fn_region}:{fn_account}:function:{name}"
     if qualifier:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Tuple
 from urllib.parse import unquote
 
@@ -76,6 +77,8 @@ def _finite(text: str) -> float:
     return value
 
 
+_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
+
 # One decoder for every request: json.loads with options builds a new decoder on each call.
 _DECODER = json.JSONDecoder(parse_float=_finite, parse_constant=_finite)
 
@@ -99,20 +102,23 @@ def _json_body(body: bytes) -> Dict[str, Any]:
 
 
 def _max_items(raw: Any) -> Optional[int]:
+    """MaxItems as Lambda reads the query parameter: decimal digits (an optional sign), then
+    the model's range.  In-process values arrive unserialised, so each is judged by the text a
+    client puts on the wire: ``1.5``, `` 5`` and ``inf`` are refused alike, wherever they come
+    from."""
     if raw is None:
         return None
     if isinstance(raw, list):
         raw = raw[0] if raw else None
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        raise validation_error("maxItems", raw, "Member must be an integer") from None
-    if value < 1:
-        raise validation_error("maxItems", value,
-                               "Member must have value greater than or equal to 1")
-    if value > 10000:
-        raise validation_error("maxItems", value,
-                               "Member must have value less than or equal to 10000")
+        if raw is None:
+            return None
+    text = raw if isinstance(raw, str) else str(raw)
+    if isinstance(raw, bool) or _INTEGER_TEXT.fullmatch(text) is None:
+        raise validation_error("maxItems", text, "Member must be an integer")
+    from .rules.model import check_value, constraints
+
+    value = int(text)
+    check_value(constraints().max_items, value, "maxItems")
     return value
 
 

@@ -8,17 +8,10 @@ the one source named by ``SelfManagedEventSource`` instead of an ARN.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from .errors import InvalidParameterValueException, validation_error
 from .json_values import json_copy
-
-# The botocore model's pattern for EventSourceArn, anchored.
-_ARN_SOURCE = (r"arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:"
-               r"(\d{12})?:(.*)")
-# The same language without a capture per service character, which made matching slow.
-_ARN = re.compile(r"arn:aws[a-zA-Z0-9-]*:[a-zA-Z0-9\-]+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:"
-                  r"(\d{12})?:.*", re.DOTALL)
 
 UNRECOGNIZED = "Unrecognized event source."
 
@@ -116,11 +109,19 @@ ALL_KINDS: Tuple[SourceKind, ...] = (SQS, SQS_FIFO, KINESIS, DYNAMODB, MSK, SELF
                                      DOCUMENTDB)
 
 
+_check_arn: Optional[Callable[[str], None]] = None
+
+
 def parse_arn(arn: str) -> Tuple[str, str, str, str, str]:
-    """Split an EventSourceArn into (partition, service, region, account, resource)."""
-    if _ARN.fullmatch(arn) is None:
-        raise validation_error("eventSourceArn", arn,
-                               "Member must satisfy regular expression pattern: " + _ARN_SOURCE)
+    """Split an EventSourceArn into (partition, service, region, account, resource), once the
+    model's length and pattern for it admit it."""
+    global _check_arn
+    if _check_arn is None:
+        # Imported here: the constraint table is read from botocore by the first call needing it.
+        from .rules.model import constraints, value_check
+
+        _check_arn = value_check(constraints().event_source_arn, "eventSourceArn")
+    _check_arn(arn)
     _, partition, service, region, account, resource = arn.split(":", 5)
     return partition, service, region, account, resource
 
@@ -130,6 +131,10 @@ def kind_for(event_source_arn: Optional[str],
     """The source kind a Create request names, or AWS's refusal."""
     if event_source_arn is None:
         if self_managed:
+            if self_managed.get("Endpoints") is None:
+                # The endpoints are what name a self-managed source.
+                raise validation_error("selfManagedEventSource.endpoints", None,
+                                       "Member must not be null")
             return SELF_MANAGED_KAFKA
         raise InvalidParameterValueException(UNRECOGNIZED)
     _, service, _, _, resource = parse_arn(event_source_arn)

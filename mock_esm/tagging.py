@@ -9,7 +9,6 @@ botocore interceptor, the WSGI server, the ``responses`` adapter) gets the same 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import unquote
 
@@ -22,19 +21,9 @@ from .errors import (
     validation_error,
 )
 from .routing import TAGS_PREFIX
+from .rules.model import Constraints, ShapeCheck, check_value, constraints
 
-# The botocore model's TaggableResource pattern, anchored, and its event-source-mapping branch.
-_TAGGABLE_SOURCE = (
-    r"arn:(aws[a-zA-Z-]*):lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:"
-    r"(function:[a-zA-Z0-9-_]+(:(\$LATEST|[a-zA-Z0-9-_]+))?|code-signing-config:csc-[a-z0-9]{17}"
-    r"|event-source-mapping:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
-    r"[0-9a-fA-F]{12}|capacity-provider:[a-zA-Z0-9-_]+)"
-)
-_TAGGABLE = re.compile("^" + _TAGGABLE_SOURCE + "$")
-ESM_ARN = re.compile(
-    r"^arn:aws[a-zA-Z-]*:lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:"
-    r"event-source-mapping:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
-    r"[0-9a-fA-F]{12}$")
+ESM_RESOURCE = "event-source-mapping"
 
 NOT_FOUND = "Event source mapping not found: {arn}"
 
@@ -44,28 +33,39 @@ def resource_of(path: str) -> str:
     return unquote(path[len(TAGS_PREFIX):])
 
 
+def _is_mapping_arn(arn: str) -> bool:
+    parts = arn.split(":", 6)
+    return (len(parts) == 7 and parts[0] == "arn" and parts[2] == "lambda"
+            and parts[5] == ESM_RESOURCE)
+
+
 def names_mapping(path: str) -> bool:
-    """Whether a tags path is about an event source mapping, i.e. ours to answer."""
-    return ESM_ARN.match(resource_of(path)) is not None
+    """Whether a tags path is about an event source mapping, i.e. ours to answer (whether it is
+    well formed is for :func:`handle` to judge, with the model's words)."""
+    return _is_mapping_arn(resource_of(path))
 
 
-def _tags(request: Mapping[str, Any]) -> Dict[str, str]:
+def _tags(request: Mapping[str, Any], table: Constraints) -> Dict[str, str]:
     tags = request.get("Tags")
     if tags is None:
         raise validation_error("tags", None, "Member must not be null")
     if not isinstance(tags, dict) or not all(
-            isinstance(key, str) and isinstance(value, str) for key, value in tags.items()):
+            isinstance(key, str) and isinstance(value, (str, type(None)))
+            for key, value in tags.items()):
         raise InvalidRequestContentException(
             "Could not parse request body into json: Could not deserialize Tags: expected a "
             "JSON object of string values")
+    ShapeCheck({"Tags": table.tags})({"Tags": tags})
     return tags
 
 
-def _tag_keys(query: Mapping[str, Any]) -> List[str]:
+def _tag_keys(query: Mapping[str, Any], table: Constraints) -> List[str]:
     keys = query.get("tagKeys")
     if keys is None:
         raise validation_error("tagKeys", None, "Member must not be null")
-    return [str(key) for key in (keys if isinstance(keys, list) else [keys])]
+    listed = [str(key) for key in (keys if isinstance(keys, list) else [keys])]
+    ShapeCheck({"TagKeys": table.tag_keys})({"TagKeys": listed})
+    return listed
 
 
 def handle(backend: EsmBackend, method: str, path: str, query: Mapping[str, Any],
@@ -74,15 +74,13 @@ def handle(backend: EsmBackend, method: str, path: str, query: Mapping[str, Any]
     arn = resource_of(path)
     if method not in ("GET", "POST", "DELETE"):
         raise UnknownOperationException(f"No operation is routed for {method} {path}")
-    if ESM_ARN.match(arn) is None:
-        if _TAGGABLE.match(arn) is None:
-            raise validation_error("resource", arn,
-                                   "Member must satisfy regular expression pattern: "
-                                   + _TAGGABLE_SOURCE)
+    table = constraints()
+    check_value(table.taggable_resource, arn, "resource")
+    if not _is_mapping_arn(arn):
         # A taggable ARN that is not a mapping: mock_esm holds no functions to tag.
         raise ResourceNotFoundException(f"Function not found: {arn}")
-    tags: Optional[Dict[str, str]] = _tags(request) if method == "POST" else None
-    keys = _tag_keys(query) if method == "DELETE" else None
+    tags: Optional[Dict[str, str]] = _tags(request, table) if method == "POST" else None
+    keys = _tag_keys(query, table) if method == "DELETE" else None
     with backend.lock:
         mapping = backend.find_by_arn(arn, clock.now())
         if mapping is None:

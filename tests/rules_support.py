@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
+import botocore.session
 import pytest
 from botocore.exceptions import ClientError, ParamValidationError
 
@@ -49,6 +50,51 @@ def assert_answer(call: Any, expected: Expected, **kwargs: Any) -> Optional[Dict
     response, error = outcome(call, **kwargs)
     assert error == expected
     return response
+
+
+LAMBDA_MODEL = botocore.session.get_session().get_service_model("lambda")
+
+
+def model_pattern(shape: str) -> str:
+    """A pattern as the installed model states it (messages quote it, and it changes)."""
+    pattern: str = LAMBDA_MODEL.shape_for(shape).metadata["pattern"]
+    return pattern
+
+
+def pattern_error(field: str, value: Any, shape: str) -> Tuple[str, str]:
+    return (VALIDATION, f"1 validation error detected: Value '{value}' at '{field}' failed to "
+                        f"satisfy constraint: Member must satisfy regular expression pattern: "
+                        f"{model_pattern(shape)}")
+
+
+def enum_error(field: str, value: Any, shape: str) -> Tuple[str, str]:
+    values = ", ".join(LAMBDA_MODEL.shape_for(shape).enum)
+    return (VALIDATION, f"1 validation error detected: Value '{value}' at '{field}' failed to "
+                        f"satisfy constraint: Member must satisfy enum value set: [{values}]")
+
+
+def _value_the_model_lacks(shape: Any, value: Any) -> Optional[str]:
+    """An enum value in ``value`` that the installed model's ``shape`` does not list."""
+    if shape.type_name == "structure" and isinstance(value, dict):
+        found = (_value_the_model_lacks(shape.members[name], item)
+                 for name, item in value.items() if name in shape.members)
+        return next((lacking for lacking in found if lacking), None)
+    if shape.type_name == "list" and isinstance(value, list):
+        found = (_value_the_model_lacks(shape.member, item) for item in value)
+        return next((lacking for lacking in found if lacking), None)
+    enum = getattr(shape, "enum", None)
+    if enum and isinstance(value, str) and value not in enum:
+        return value
+    return None
+
+
+def skip_unless_the_model_knows(operation: str, request: Dict[str, Any]) -> None:
+    """An older botocore's model lacks enum values a newer one has; Lambda of that era refused
+    them, so a rule about them is only testable where the installed model lists them."""
+    shape = LAMBDA_MODEL.operation_model(operation).input_shape
+    lacking = _value_the_model_lacks(shape, request)
+    if lacking is not None:
+        pytest.skip(f"the installed botocore's Lambda model lacks the value {lacking!r}")
 
 
 def too_big(field: str, value: Any, limit: int) -> Tuple[str, str]:
@@ -104,6 +150,8 @@ def check_create(client: Any, base: Dict[str, Any], change: Dict[str, Any],
                  expected: Expected) -> None:
     """Create ``base`` + ``change`` and check AWS's answer; a refusal leaves no mapping behind,
     an acceptance echoes every member the change set and is the one mapping listed."""
+    if expected is None or expected[0] != VALIDATION:
+        skip_unless_the_model_knows("CreateEventSourceMapping", merged(base, change))
     response = assert_answer(client.create_event_source_mapping, expected,
                              FunctionName="worker", **merged(base, change))
     listed = client.list_event_source_mappings(FunctionName="worker")["EventSourceMappings"]

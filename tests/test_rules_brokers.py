@@ -21,6 +21,7 @@ from .rules_support import (
     body,
     check_create,
     null_member,
+    pattern_error,
     table,
     too_big,
     unsupported,
@@ -81,10 +82,8 @@ DOCDB_CASES = [
                   "Member must satisfy enum value set: [UpdateLookup, Default]")),
     ("system-collection", {"DocumentDBEventSourceConfig": {"DatabaseName": "shop",
                                                            "CollectionName": "system.users"}},
-     (VALIDATION, "1 validation error detected: Value 'system.users' at "
-                  "'documentDBEventSourceConfig.collectionName' failed to satisfy constraint: "
-                  r"Member must satisfy regular expression pattern: (^(?!(system\x2e)))"
-                  r"(^[_a-zA-Z0-9])([^$]*)")),
+     pattern_error("documentDBEventSourceConfig.collectionName", "system.users",
+                   "CollectionName")),
     ("no-starting-position", {"StartingPosition": None}, null_member("startingPosition")),
     ("at-timestamp", {"StartingPosition": "AT_TIMESTAMP", "StartingPositionTimestamp": WHEN},
      None),

@@ -17,6 +17,7 @@ from .rules_support import (
     body,
     check_create,
     ids,
+    pattern_error,
     table,
     too_big,
     unsupported,
@@ -102,9 +103,7 @@ SQS_CASES = [
            "ProvisionedPollerConfig.MaximumPollers (4).")),
     ("kms-key", {"KMSKeyArn": "arn:aws:kms:us-east-1:123456789012:key/k"}, None),
     ("kms-key-not-an-arn", {"KMSKeyArn": "my-key"},
-     (VALIDATION, "1 validation error detected: Value 'my-key' at 'kMSKeyArn' failed to satisfy "
-                  "constraint: Member must satisfy regular expression pattern: "
-                  "(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()")),
+     pattern_error("kMSKeyArn", "my-key", "KMSKeyArn")),
     ("two-violations", {"BatchSize": 10001, "MaximumBatchingWindowInSeconds": 301},
      (VALIDATION, "2 validation errors detected: Value '10001' at 'batchSize' failed to "
                   "satisfy constraint: Member must have value less than or equal to 10000; "

@@ -242,6 +242,14 @@ _STREAM_BODY = b'"FunctionName": "f", "EventSourceArn": "' + STREAM.encode() + b
                  id="max-items-not-a-number"),
     pytest.param("GET", PATH + "?MaxItems=0", b"", 400, "ValidationException",
                  id="max-items-zero"),
+    pytest.param("GET", PATH + "?MaxItems=1.5", b"", 400, "ValidationException",
+                 id="max-items-fraction"),
+    pytest.param("POST", PATH, b'{"FunctionName": "f", "EventSourceArn": '
+                 b'"arn:aws:sqs:us-east-1:123456789012:q", "FunctionResponseTypes": [null]}',
+                 400, "ValidationException", id="null-in-a-list"),
+    pytest.param("POST", PATH, b'{"FunctionName": "f", "SelfManagedEventSource": '
+                 b'{"Endpoints": null}, "Topics": ["orders"]}',
+                 400, "ValidationException", id="null-endpoints"),
     pytest.param("GET", PATH + "?Marker=forged", b"", 400, "InvalidParameterValueException",
                  id="forged-marker"),
     pytest.param("GET", PATH + "?FunctionName=", b"", 400, "ValidationException",

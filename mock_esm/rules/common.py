@@ -9,11 +9,11 @@ rest are ours (README, "Our wording where AWS's is unrecorded").
 from __future__ import annotations
 
 import datetime
-from typing import Any, Collection, Mapping, Optional
+from typing import Any, Collection, Dict, Mapping, Optional
 
 from .. import clock
 from ..errors import InvalidParameterValueException
-from .model import CREATE_MEMBERS, camel
+from .model import camel, constraints
 
 Settings = Mapping[str, Any]
 
@@ -53,7 +53,15 @@ ACCESS_MISSING = "Required 'sourceAccessConfigurations' parameter is missing."
 ALWAYS = frozenset({"EventSourceArn", "FunctionName", "Enabled", "Tags"})
 
 
-_ORDER = {name: position for position, name in enumerate(CREATE_MEMBERS)}
+_order: Optional[Dict[str, int]] = None
+
+
+def _member_order() -> Dict[str, int]:
+    """Create's members -> their place in the model (the order Lambda reports them in)."""
+    global _order
+    if _order is None:
+        _order = {name: position for position, name in enumerate(constraints().create)}
+    return _order
 
 
 def refuse(message: str) -> InvalidParameterValueException:
@@ -68,9 +76,10 @@ def is_given(value: Any) -> bool:
 def check_members(settings: Settings, allowed: Collection[str],
                   special: Optional[Mapping[str, str]] = None) -> None:
     """Refuse, in the model's member order, the first member this source does not take."""
-    if all(name in allowed or name in ALWAYS or name not in _ORDER for name in settings):
+    order = _member_order()
+    if all(name in allowed or name in ALWAYS or name not in order for name in settings):
         return  # the usual case, without sorting
-    for name in sorted((n for n in settings if n in _ORDER), key=_ORDER.__getitem__):
+    for name in sorted((n for n in settings if n in order), key=order.__getitem__):
         if name in ALWAYS or name in allowed or not is_given(settings.get(name)):
             continue
         if name == "DestinationConfig":

@@ -1,39 +1,28 @@
-"""The request shape of Create/UpdateEventSourceMapping: JSON types and model constraints.
+"""Judging a request against the Lambda model's constraints, handed in as plain data.
 
 botocore checks types and minimums on the client and nothing else; Lambda's front end checks
-every constraint of the model (maximums, enums, patterns, list lengths) before the operation
-runs, and answers with one ``ValidationException`` listing every violation.  A raw HTTP client
-skips botocore, so types and minimums are checked here too.  The table is copied from the
-botocore 1.44.8 model, members in its order (``tests/test_rules_common.py`` compares it with the
-installed model); the backend must not import botocore.
+every constraint of the model (maximums, enums, patterns, list and map lengths, nulls inside
+lists and maps) before the operation runs, and answers with one ``ValidationException`` listing
+every violation.  A raw HTTP client skips botocore, so types are checked here too.
+
+The constraints themselves are never written here: :mod:`mock_esm.model_constraints` reads them
+from the installed botocore model and hands them over as :class:`Constraints`.  This module only
+knows how Lambda words a violation, so the backend and the server stay free of botocore until a
+request needs judging.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Pattern, Tuple, Union
 
 from ..errors import InvalidRequestContentException, ValidationException
 
-_REGIONAL_ARN = (r"arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:"
-                 r"((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)")
-_DESTINATION = r"$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|" + _REGIONAL_ARN
-_URI = r"[a-zA-Z0-9-\/*:_+=.@-]*"
-_SPACED_URI = r"[ a-zA-Z0-9-\/*:_+=.@-]*"
-# Java's Unicode classes, as the model writes them (and messages quote them), with the Python
-# pattern that admits the same characters: Python's \w is letters and numbers (str.isalnum)
-# plus "_", which is [\p{L}\p{N}_]; \p{Z} is the space, line and paragraph separators.
-_TAG = r"([\p{L}\p{Z}\p{N}_.:/=+\-@]*)"
-_SEPARATORS = "\u0020\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_PYTHON_PATTERNS = {_TAG: "([\\w" + _SEPARATORS + ".:/=+\\-@]*)"}
-BOOTSTRAP_SERVER = (r"(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*"
-                    r"([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]):[0-9]{1,5}")
-
 
 # Plain slotted classes rather than dataclasses: these are read-only records, and generating
-# four dataclasses cost a sixth of the package's import time.
+# dataclasses costs import time every suite pays.
 class Scalar:
-    """A string, integer, boolean or timestamp member and its constraints."""
+    """A string, number, boolean or timestamp member and its constraints."""
 
     __slots__ = ("enum", "max", "min", "pattern", "type")
 
@@ -68,129 +57,94 @@ class MapOf:
 
 
 class Struct:
-    __slots__ = ("members",)
+    __slots__ = ("members", "required")
 
-    def __init__(self, members: Optional[Mapping[str, Spec]] = None) -> None:
+    def __init__(self, members: Optional[Mapping[str, Spec]] = None,
+                 required: Tuple[str, ...] = ()) -> None:
         self.members: Mapping[str, Spec] = {} if members is None else members
+        self.required = required
 
 
 Spec = Union[Scalar, ListOf, MapOf, Struct]
 
-_STR = Scalar("string")
-_INT = Scalar("integer")
-_BOOL = Scalar("boolean")
+
+class Constraints:
+    """Everything mock_esm judges requests by, as the installed model states it.
+
+    ``create`` and ``update`` are the body members of the two write operations in the model's
+    order (the order Lambda reports violations in); ``function_name_parts`` is the model's
+    function-name pattern with named groups (region, account, name, qualifier) so a name can be
+    taken apart by the same grammar that admits it; ``partition_of`` maps a region to its ARN
+    partition, or None for a region no partition claims."""
+
+    __slots__ = ("create", "event_source_arn", "function_name", "function_name_parts",
+                 "max_items", "partition_of", "tag_keys", "taggable_resource", "tags", "update")
+
+    def __init__(self, *, create: Mapping[str, Spec], update: Mapping[str, Spec],
+                 event_source_arn: Scalar, function_name: Scalar, function_name_parts: str,
+                 max_items: Scalar, taggable_resource: Scalar, tags: Spec, tag_keys: Spec,
+                 partition_of: Callable[[str], Optional[str]]) -> None:
+        self.create = create
+        self.update = update
+        self.event_source_arn = event_source_arn
+        self.function_name = function_name
+        self.function_name_parts = function_name_parts
+        self.max_items = max_items
+        self.taggable_resource = taggable_resource
+        self.tags = tags
+        self.tag_keys = tag_keys
+        self.partition_of = partition_of
 
 
-def _int(low: int, high: int) -> Scalar:
-    return Scalar("integer", low, high)
+_installed: Optional[Constraints] = None
 
 
-_DESTINATION_STRUCT = Struct({"Destination": Scalar("string", 0, 350, pattern=_DESTINATION)})
-_KAFKA_CONFIG_MEMBERS: Dict[str, Spec] = {
-    "ConsumerGroupId": Scalar("string", 1, 200, pattern=_SPACED_URI),
-    "SchemaRegistryConfig": Struct({
-        "SchemaRegistryURI": Scalar("string", 1, 10000, pattern=_URI),
-        "EventRecordFormat": Scalar("string", enum=("JSON", "SOURCE")),
-        "AccessConfigs": ListOf(Struct({
-            "Type": Scalar("string", enum=("BASIC_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH",
-                                           "SERVER_ROOT_CA_CERTIFICATE", "OAUTHBEARER_AUTH")),
-            "URI": Scalar("string", 0, 10000, pattern=_REGIONAL_ARN),
-        })),
-        "SchemaValidationConfigs": ListOf(Struct({
-            "Attribute": Scalar("string", enum=("KEY", "VALUE")),
-        })),
-    }),
-}
-_MSK_CONFIG = Struct(_KAFKA_CONFIG_MEMBERS)
-_SELF_MANAGED_CONFIG = Struct({**_KAFKA_CONFIG_MEMBERS,
-                               "ConsumptionMode": Scalar("string", enum=("Stream", "Queue"))})
+def constraints() -> Constraints:
+    """The constraint table, read from the installed botocore model by the first request that
+    needs it (imported here, not at module import: the pure service loads without botocore)."""
+    global _installed
+    if _installed is None:
+        from ..model_constraints import load
 
-SOURCE_ACCESS_TYPES = ("BASIC_AUTH", "VPC_SUBNET", "VPC_SECURITY_GROUP", "SASL_SCRAM_512_AUTH",
-                       "SASL_SCRAM_256_AUTH", "VIRTUAL_HOST", "CLIENT_CERTIFICATE_TLS_AUTH",
-                       "SERVER_ROOT_CA_CERTIFICATE", "OAUTHBEARER_AUTH", "OAUTHBEARER_SCOPE",
-                       "OAUTHBEARER_AUDIENCE", "OAUTHBEARER_LOGICAL_CLUSTER",
-                       "OAUTHBEARER_IDENTITY_POOL", "IAM_AUTH", "IAM_OAUTHBEARER_AUTH")
-
-# CreateEventSourceMapping's input members, in the model's order (which is the order Lambda
-# reports violations in).  FunctionName and EventSourceArn patterns are judged where they are
-# resolved (arns.py, sources.py), so only their types are listed here.
-CREATE_MEMBERS: Dict[str, Spec] = {
-    "EventSourceArn": _STR,
-    "FunctionName": _STR,
-    "Enabled": _BOOL,
-    "BatchSize": _int(1, 10000),
-    "FilterCriteria": Struct({"Filters": ListOf(Struct({
-        "Pattern": Scalar("string", 0, 4096, pattern=r"[\s\S]*")}))}),
-    "KMSKeyArn": Scalar("string", 0, 10000, pattern=r"(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()"),
-    "MetricsConfig": Struct({"Metrics": ListOf(
-        Scalar("string", enum=("EventCount", "ErrorCount", "KafkaMetrics")), 0, 3)}),
-    "LoggingConfig": Struct({"SystemLogLevel": Scalar("string", enum=("DEBUG", "INFO", "WARN"))}),
-    "ScalingConfig": Struct({"MaximumConcurrency": _int(2, 1000)}),
-    "MaximumBatchingWindowInSeconds": _int(0, 300),
-    "ParallelizationFactor": _int(1, 10),
-    # Enum order as Lambda prints the set (recorded for StartingPosition), not the model's order.
-    "StartingPosition": Scalar("string", enum=("LATEST", "AT_TIMESTAMP", "TRIM_HORIZON")),
-    "StartingPositionTimestamp": Scalar("timestamp"),
-    "DestinationConfig": Struct({"OnSuccess": _DESTINATION_STRUCT,
-                                 "OnFailure": _DESTINATION_STRUCT}),
-    "MaximumRecordAgeInSeconds": _int(-1, 604800),
-    "BisectBatchOnFunctionError": _BOOL,
-    "MaximumRetryAttempts": _int(-1, 10000),
-    "Tags": MapOf(Scalar("string", 1, 128, pattern=_TAG), Scalar("string", 0, 256, pattern=_TAG)),
-    "TumblingWindowInSeconds": _int(0, 900),
-    "Topics": ListOf(Scalar("string", 1, 249, pattern=r"[^.]([a-zA-Z0-9\-_.]+)"), 1, 1),
-    "Queues": ListOf(Scalar("string", 1, 1000, pattern=r"[\s\S]*"), 1, 1),
-    "SourceAccessConfigurations": ListOf(Struct({
-        "Type": Scalar("string", enum=SOURCE_ACCESS_TYPES),
-        "URI": Scalar("string", 1, 200, pattern=_SPACED_URI),
-    }), 0, 23),
-    "SelfManagedEventSource": Struct({"Endpoints": MapOf(
-        Scalar("string", enum=("KAFKA_BOOTSTRAP_SERVERS",)),
-        ListOf(Scalar("string", 1, 300, pattern=BOOTSTRAP_SERVER), 1, 10), 1, 2)}),
-    "FunctionResponseTypes": ListOf(Scalar("string", enum=("ReportBatchItemFailures",)), 0, 1),
-    "AmazonManagedKafkaEventSourceConfig": _MSK_CONFIG,
-    "SelfManagedKafkaEventSourceConfig": _SELF_MANAGED_CONFIG,
-    "DocumentDBEventSourceConfig": Struct({
-        "DatabaseName": Scalar("string", 1, 63, pattern=r"[^ /\.$\x22]*"),
-        "CollectionName": Scalar("string", 1, 57,
-                                 pattern=r"(^(?!(system\x2e)))(^[_a-zA-Z0-9])([^$]*)"),
-        "FullDocument": Scalar("string", enum=("UpdateLookup", "Default")),
-    }),
-    "ProvisionedPollerConfig": Struct({
-        "MinimumPollers": _int(1, 200),
-        "MaximumPollers": _int(1, 10000),
-        "PollerGroupName": Scalar("string", 0, 128, pattern=r"[a-zA-Z0-9-_]*"),
-    }),
-}
-
-# UpdateEventSourceMapping accepts these; anything else in an Update body is ignored, as
-# Lambda's deserializer ignores members its input shape does not have.
-UPDATE_MEMBERS = frozenset({
-    "FunctionName", "Enabled", "BatchSize", "FilterCriteria", "MaximumBatchingWindowInSeconds",
-    "DestinationConfig", "MaximumRecordAgeInSeconds", "BisectBatchOnFunctionError",
-    "MaximumRetryAttempts", "ParallelizationFactor", "SourceAccessConfigurations",
-    "TumblingWindowInSeconds", "FunctionResponseTypes", "ScalingConfig",
-    "AmazonManagedKafkaEventSourceConfig", "SelfManagedKafkaEventSourceConfig",
-    "DocumentDBEventSourceConfig", "KMSKeyArn", "MetricsConfig", "LoggingConfig",
-    "ProvisionedPollerConfig",
-})
-
-_PYTHON_TYPES: Dict[str, Any] = {
-    "integer": int, "boolean": bool, "string": str, "timestamp": (int, float),
-}
-_JSON_NAMES = {"integer": "integer", "boolean": "boolean", "string": "string",
-               "timestamp": "timestamp", "list": "list", "map": "structure",
-               "structure": "structure"}
-
-
-_MEMBER_ORDER: Dict[str, int] = {name: position for position, name in enumerate(CREATE_MEMBERS)}
+        _installed = load()
+    return _installed
 
 
 def camel(name: str) -> str:
     """Lambda's wire name for a member in messages: ``BatchSize`` -> ``batchSize``."""
-    if name.startswith("KMS"):
-        return "kMSKeyArn"
     return name[:1].lower() + name[1:]
+
+
+# Lambda prints an enum's value set in an order of its own, not the model's.  Recorded for
+# StartingPosition (reference/aws-behaviour.md); other sets print in the model's order.
+_PRINTED_ORDER: Tuple[Tuple[str, ...], ...] = (("LATEST", "AT_TIMESTAMP", "TRIM_HORIZON"),)
+
+
+def _printed(enum: Tuple[str, ...]) -> Tuple[str, ...]:
+    for order in _PRINTED_ORDER:
+        if sorted(order) == sorted(enum):
+            return order
+    return enum
+
+
+# The model's patterns are Java regular expressions.  Java's Unicode classes become the Python
+# class that admits the same characters inside a bracket expression: Python's \w is letters and
+# numbers (str.isalnum) plus "_", exact wherever the model lists "_" beside them, as it does;
+# \p{Z} is the space, line and paragraph separators.
+_SEPARATORS = "\u0020\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_JAVA_CLASSES = {r"\p{L}": r"\w", r"\p{N}": r"\w", r"\p{Z}": _SEPARATORS}
+_compiled: Dict[str, Pattern[str]] = {}
+
+
+def compiled(pattern: str) -> Pattern[str]:
+    """A model pattern as a Python regular expression (matched whole, newlines included)."""
+    regex = _compiled.get(pattern)
+    if regex is None:
+        python = pattern
+        for java, equivalent in _JAVA_CLASSES.items():
+            python = python.replace(java, equivalent)
+        regex = _compiled[pattern] = re.compile(python, re.DOTALL)
+    return regex
 
 
 def _shown(value: Any) -> str:
@@ -201,8 +155,18 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+_PYTHON_TYPES: Dict[str, Any] = {
+    "integer": int, "long": int, "boolean": bool, "string": str, "blob": str,
+    "timestamp": (int, float), "double": (int, float), "float": (int, float),
+}
+_NUMERIC = frozenset({"integer", "long", "timestamp", "double", "float"})
+_JSON_NAMES = {"list": "list", "map": "structure", "structure": "structure"}
+
+
 class _Checker:
-    """Walks one request; type errors stop at once, constraint errors are collected."""
+    """Walks one request; type errors stop at once, constraint errors are collected.
+
+    Only modelled members are walked: Lambda's deserialiser ignores the rest, however deep."""
 
     def __init__(self) -> None:
         self.errors: List[str] = []
@@ -211,28 +175,36 @@ class _Checker:
         self.errors.append(f"Value '{_shown(value)}' at '{path}' failed to satisfy constraint: "
                            f"{constraint}")
 
+    def null(self, path: str) -> None:
+        self.errors.append(f"Value null at '{path}' failed to satisfy constraint: "
+                           f"Member must not be null")
+
     def wrong_type(self, name: str, expected: str, value: Any) -> None:
         raise InvalidRequestContentException(
             f"Could not parse request body into json: Could not deserialize {name}: "
-            f"expected a JSON {_JSON_NAMES[expected]}, got {type(value).__name__}")
+            f"expected a JSON {_JSON_NAMES.get(expected, expected)}, got {type(value).__name__}")
 
     def check(self, spec: Spec, value: Any, name: str, path: str) -> None:
         if isinstance(spec, Scalar):
-            self._scalar(spec, value, name, path)
+            self.scalar(spec, value, name, path)
         elif isinstance(spec, ListOf):
             if not isinstance(value, list):
                 self.wrong_type(name, "list", value)
             self._length(spec.min, spec.max, len(value), value, path)
             for index, item in enumerate(value, 1):
-                if item is not None:
+                if item is None:
+                    self.null(f"{path}.{index}.member")
+                else:
                     self.check(spec.member, item, name, f"{path}.{index}.member")
         elif isinstance(spec, MapOf):
             if not isinstance(value, dict):
                 self.wrong_type(name, "map", value)
             self._length(spec.min, spec.max, len(value), value, path)
             for key, item in value.items():
-                self._scalar(spec.key, key, name, f"{path}.key")
-                if item is not None:
+                self.scalar(spec.key, key, name, f"{path}.key")
+                if item is None:
+                    self.null(f"{path}.{key}")
+                else:
                     self.check(spec.value, item, name, f"{path}.{key}")
         else:
             if not isinstance(value, dict):
@@ -242,22 +214,23 @@ class _Checker:
                 if item is not None:
                     self.check(member_spec, item, f"{name}.{member}",
                                f"{path}.{camel(member)}")
+                elif member in spec.required:
+                    self.null(f"{path}.{camel(member)}")
 
-    def _scalar(self, spec: Scalar, value: Any, name: str, path: str) -> None:
+    def scalar(self, spec: Scalar, value: Any, name: str, path: str) -> None:
         python_type = _PYTHON_TYPES[spec.type]
         if not isinstance(value, python_type) or (
-                spec.type in ("integer", "timestamp") and isinstance(value, bool)):
+                spec.type in _NUMERIC and isinstance(value, bool)):
             self.wrong_type(name, spec.type, value)
         if spec.type == "string":
             self._length(spec.min, spec.max, len(value), value, path)
             if spec.enum and value not in spec.enum:
                 self.fail(path, value, "Member must satisfy enum value set: ["
-                          + ", ".join(spec.enum) + "]")
-            if spec.pattern is not None and re.fullmatch(
-                    _PYTHON_PATTERNS.get(spec.pattern, spec.pattern), value, re.DOTALL) is None:
+                          + ", ".join(_printed(spec.enum)) + "]")
+            if spec.pattern is not None and compiled(spec.pattern).fullmatch(value) is None:
                 self.fail(path, value, "Member must satisfy regular expression pattern: "
                           + spec.pattern)
-        elif spec.type == "integer":
+        elif spec.type in _NUMERIC:
             if spec.min is not None and value < spec.min:
                 self.fail(path, value, f"Member must have value greater than or equal to "
                           f"{spec.min}")
@@ -272,8 +245,55 @@ class _Checker:
         if high is not None and length > high:
             self.fail(path, value, f"Member must have length less than or equal to {high}")
 
+    def raise_errors(self) -> None:
+        errors = self.errors
+        if errors:
+            count = len(errors)
+            noun = "error" if count == 1 else "errors"
+            raise ValidationException(f"{count} validation {noun} detected: " + "; ".join(errors))
 
-def _quick_check(spec: Spec) -> Optional[Any]:
+
+def _admits(spec: Scalar, value: Any) -> bool:
+    """Whether a string or integer passes every constraint (the usual case, judged without
+    building a message)."""
+    if spec.type == "string":
+        if type(value) is not str:
+            return False
+        regex = None if spec.pattern is None else _compiled.get(spec.pattern)
+        if spec.pattern is not None and regex is None:
+            return False  # not compiled yet: the full check compiles it
+        return ((spec.min is None or len(value) >= spec.min)
+                and (spec.max is None or len(value) <= spec.max)
+                and (not spec.enum or value in spec.enum)
+                and (regex is None or regex.fullmatch(value) is not None))
+    if spec.type == "integer" and type(value) is int:
+        return ((spec.min is None or value >= spec.min)
+                and (spec.max is None or value <= spec.max))
+    return False
+
+
+def check_value(spec: Scalar, value: Any, path: str) -> None:
+    """One scalar member judged alone (an ARN, a name, a query parameter): every violation in
+    one ``ValidationException``."""
+    if _admits(spec, value):
+        return
+    checker = _Checker()
+    checker.scalar(spec, value, camel(path), path)
+    checker.raise_errors()
+
+
+def value_check(spec: Scalar, path: str) -> Callable[[Any], None]:
+    """:func:`check_value` for one member, prepared once (for the checks every call runs)."""
+    if spec.pattern is not None:
+        compiled(spec.pattern)
+
+    def check(value: Any) -> None:
+        if not _admits(spec, value):
+            check_value(spec, value, path)
+    return check
+
+
+def _quick_check(spec: Spec) -> Optional[Callable[[Any], bool]]:
     """A one-expression test that passes exactly the values ``spec`` accepts without a word,
     for the plain scalars nearly every request is made of; None where the walk is needed."""
     if not isinstance(spec, Scalar) or spec.enum or spec.pattern is not None:
@@ -289,36 +309,51 @@ def _quick_check(spec: Spec) -> Optional[Any]:
     return None
 
 
-_QUICK = {name: check for name, check in
-          ((name, _quick_check(spec)) for name, spec in CREATE_MEMBERS.items())
-          if check is not None}
+class ShapeCheck:
+    """The checks for one operation's body members, prepared once per constraint table."""
+
+    __slots__ = ("_order", "_quick", "members")
+
+    def __init__(self, members: Mapping[str, Spec]) -> None:
+        self.members = members
+        self._order = {name: position for position, name in enumerate(members)}
+        self._quick = {name: check for name, check in
+                       ((name, _quick_check(spec)) for name, spec in members.items())
+                       if check is not None}
+
+    def __call__(self, request: Mapping[str, Any]) -> None:
+        """Refuse a wrong JSON type (400 InvalidRequestContent) or any model constraint
+        violation (400 ValidationException with Lambda's ``N validation errors`` sentence)."""
+        members, quick_checks = self.members, self._quick
+        for name, value in request.items():
+            if value is None:
+                continue
+            quick = quick_checks.get(name)
+            if quick is None:
+                if name in members:
+                    break  # a structure, list or constrained string: walk the whole request
+            elif not quick(value):
+                break
+        else:
+            return
+        checker = _Checker()
+        # Walk what the request holds (a handful of members), then report in the model's order.
+        for name in sorted((n for n, v in request.items() if v is not None and n in members),
+                           key=self._order.__getitem__):
+            checker.check(members[name], request[name], name, camel(name))
+        checker.raise_errors()
 
 
-def check_shape(request: Mapping[str, Any]) -> None:
-    """Refuse a wrong JSON type (400 InvalidRequestContent) or any model constraint violation
-    (400 ValidationException with Lambda's ``N validation errors detected`` sentence)."""
-    for name, value in request.items():
-        if value is None:
-            continue
-        quick = _QUICK.get(name)
-        if quick is None:
-            if name in CREATE_MEMBERS:
-                break  # a structure, list or constrained string: walk the whole request
-        elif not quick(value):
-            break
-    else:
-        return
-    _walk(request)
-
-
-def _walk(request: Mapping[str, Any]) -> None:
-    checker = _Checker()
-    # Walk what the request holds (a handful of members), then report in the model's order.
-    for name in sorted((n for n, v in request.items() if v is not None and n in CREATE_MEMBERS),
-                       key=_MEMBER_ORDER.__getitem__):
-        checker.check(CREATE_MEMBERS[name], request[name], name, camel(name))
-    errors = checker.errors
-    if errors:
-        count = len(errors)
-        noun = "error" if count == 1 else "errors"
-        raise ValidationException(f"{count} validation {noun} detected: " + "; ".join(errors))
+def modelled_copy(spec: Spec, value: Any) -> Any:
+    """A private copy of a checked value holding only what the model describes: members the
+    model lacks, and null members, are dropped as Lambda's deserialiser drops them, so nothing
+    unmodelled (of any depth) is stored or echoed."""
+    if isinstance(spec, Struct):
+        members = spec.members
+        return {name: modelled_copy(members[name], item) for name, item in value.items()
+                if name in members and item is not None}
+    if isinstance(spec, ListOf):
+        return [modelled_copy(spec.member, item) for item in value]
+    if isinstance(spec, MapOf):
+        return {key: modelled_copy(spec.value, item) for key, item in value.items()}
+    return value
