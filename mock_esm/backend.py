@@ -7,6 +7,7 @@ re-entrant lock guards every read and write: reads mutate too, because they sett
 
 from __future__ import annotations
 
+import itertools
 import threading
 from typing import (
     TYPE_CHECKING,
@@ -50,6 +51,9 @@ else:  # the shape table and the per-source rules load with the first Create or 
     validation = LazyModule("mock_esm.validation", globals(), "validation")
 
 MAX_PAGE = 100
+# Each backend's markers name the backend they came from: a backend made after a reset, or in
+# a later activation, restarts its sequence numbers, and an older marker would skip mappings.
+_GENERATIONS = itertools.count()
 
 ExistenceCheck = Callable[[SourceKind, Optional[str], Optional[str]], None]
 """``check(kind, function_arn, event_source_arn)``: raise an AwsError for what the rest of the
@@ -97,6 +101,7 @@ class EsmBackend:
         self._by_pair: Dict[Tuple[str, str], Union[int, OrderedIndex]] = {}
         self._owners: Dict[Tuple[str, str], str] = {}
         self._next_seq = 0
+        self._generation = next(_GENERATIONS)
 
     # -- bookkeeping ---------------------------------------------------------------------------
 
@@ -263,7 +268,8 @@ class EsmBackend:
             parse_arn(event_source_arn)
         if function_name is not None:
             function_arn = resolve_function(function_name, self.account_id, self.region).arn
-        scope = f"{self.account_id}|{self.region}|{event_source_arn}|{function_arn}"
+        scope = (f"{self._generation}|{self.account_id}|{self.region}|{event_source_arn}|"
+                 f"{function_arn}")
         after = decode_marker(marker, scope)
         limit = MAX_PAGE if max_items is None else min(max_items, MAX_PAGE)
         with self.lock:

@@ -108,6 +108,10 @@ class _Activations:
             self.stack.append(mock)
             self._apply()
 
+    def holds(self, mock: EsmMock) -> bool:
+        with self.lock:
+            return any(active is mock for active in self.stack)
+
     def pop(self, mock: EsmMock) -> None:
         with self.lock:
             for position in range(len(self.stack) - 1, -1, -1):
@@ -291,18 +295,34 @@ class EsmMock:
 
     # -- inspection and control ----------------------------------------------------------------
 
+    def _require_active(self, call: str) -> None:
+        """Refuse control calls outside this mock's activation.
+
+        A stopped controller has no state of its own: what it stored or read would belong to
+        whichever activation runs next (another test's), and an empty answer would hide that
+        the mock was never started.
+        """
+        if not ACTIVATIONS.holds(self):
+            raise RuntimeError(
+                f"EsmMock.{call}() was called on a mock that is not active. Call it inside "
+                f"'with mock_esm() as esm:' or the test that @mock_esm decorates (or use the "
+                f"esm_mock fixture), or between esm.start() and esm.stop().")
+
     def settle(self) -> None:
         """Finish every pending state transition now, whatever the clock says."""
+        self._require_active("settle")
         RUNTIME.registry.settle(clock.now())
 
     def reset(self) -> None:
         """Forget every mapping, registered function and queued message, in every account,
         and every pending injection."""
+        self._require_active("reset")
         _forget_state()
 
     def mappings(self, account_id: Optional[str] = None,
                  region: Optional[str] = None) -> List[Dict[str, Any]]:
         """Every mapping, as boto3's get_event_source_mapping returns it (no ResponseMetadata)."""
+        self._require_active("mappings")
         from .routing import Response
 
         model = interceptor.operation_model("GetEventSourceMapping")
@@ -325,6 +345,7 @@ class EsmMock:
     def register_function(self, function: str, handler: Callable[[Dict[str, Any], Any], Any], *,
                           timeout: float = 3.0, memory_size: int = 128) -> None:
         """Let ``handler(event, context)`` play the Lambda function ``function`` on ``poll()``."""
+        self._require_active("register_function")
         _delivery().register_function(function, handler, timeout=timeout,
                                       memory_size=memory_size)
 
@@ -333,10 +354,12 @@ class EsmMock:
 
         ``source`` is the event source ARN, or a self-managed Kafka mapping's UUID.
         """
+        self._require_active("put_records")
         return _delivery().put_records(source, records, RUNTIME.registry)
 
     def poll(self, uuid: Optional[str] = None) -> PollReport:
         """Deliver every ready batch of every enabled mapping (or of one) now; what happened."""
+        self._require_active("poll")
         return _delivery().poll(RUNTIME.registry, uuid)
 
     # -- fault injection -----------------------------------------------------------------------
@@ -347,6 +370,7 @@ class EsmMock:
 
         For users' resilience tests; the answer skips botocore's retries (see README).
         """
+        self._require_active("inject_error")
         if operation not in interceptor.ESM_OPERATIONS:
             raise ValueError(
                 f"inject_error(operation=...) must be one of "
