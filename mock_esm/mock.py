@@ -14,7 +14,17 @@ import math
 import os
 import sys
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, TypeVar, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    List,
+    Optional,
+    Tuple,
+    TypeVar,
+    overload,
+)
 
 from . import clock, interceptor
 from .faults import FAULTS
@@ -99,7 +109,8 @@ class _Activations:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.stack: List[EsmMock] = []
-        self.credentials_set: List[str] = []
+        # (variable, value before activation) for each credential variable the mock set.
+        self.credentials_set: List[Tuple[str, Optional[str]]] = []
 
     def push(self, mock: EsmMock) -> None:
         with self.lock:
@@ -129,11 +140,14 @@ class _Activations:
                 self._deactivate()
 
     def _activate(self) -> None:
+        # An empty or half-set pair is what CI gives for a missing secret; botocore would then
+        # walk its credential chain and probe the instance metadata address.
         environ = os.environ
-        if not any(name in environ for name in _CREDENTIAL_VARIABLES):
+        if not all(environ.get(name) for name in _CREDENTIAL_VARIABLES):
+            self.credentials_set = [(name, environ.get(name))
+                                    for name in _CREDENTIAL_VARIABLES]
             for name in _CREDENTIAL_VARIABLES:
                 environ[name] = _FAKE_CREDENTIAL
-            self.credentials_set = list(_CREDENTIAL_VARIABLES)
         interceptor.attach_to_default_session()
         RUNTIME.active = True
 
@@ -142,8 +156,13 @@ class _Activations:
         RUNTIME.account_id = None
         RUNTIME.transition_seconds = DEFAULT_TRANSITION_SECONDS
         _forget_state()
-        for name in self.credentials_set:
-            os.environ.pop(name, None)
+        for name, before in self.credentials_set:
+            if os.environ.get(name) != _FAKE_CREDENTIAL:
+                continue  # the test set its own value meanwhile: it is the test's to undo
+            if before is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = before
         self.credentials_set = []
 
     def _apply(self) -> None:
