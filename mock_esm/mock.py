@@ -17,8 +17,10 @@ import threading
 from typing import (
     TYPE_CHECKING,
     Any,
+    AsyncGenerator,
     Callable,
     Dict,
+    Generator,
     List,
     Optional,
     Tuple,
@@ -254,6 +256,10 @@ class EsmMock:
             return self._decorate_class(target)
         if inspect.iscoroutinefunction(target):
             return self._decorate_coroutine(target)
+        if inspect.isasyncgenfunction(target):
+            return self._decorate_async_generator(target)
+        if inspect.isgeneratorfunction(target):
+            return self._decorate_generator(target)
         if callable(target):
             return self._decorate_function(target)
         raise TypeError(f"mock_esm can decorate a function, a coroutine function or a class; "
@@ -273,6 +279,41 @@ class EsmMock:
         async def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> Any:
             with self:
                 return await func(*args, **kwargs)
+
+        return wrapper
+
+    def _decorate_generator(self, func: Callable[_P, Generator[Any, Any, Any]]
+                            ) -> Callable[_P, Generator[Any, Any, Any]]:
+        """The activation lasts from the first ``next()`` until the generator finishes or is
+        closed: a pytest yield fixture's test runs between its setup and its teardown."""
+        @functools.wraps(func)
+        def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> Generator[Any, Any, Any]:
+            with self:
+                return (yield from func(*args, **kwargs))
+
+        return wrapper
+
+    def _decorate_async_generator(self, func: Callable[_P, AsyncGenerator[Any, Any]]
+                                  ) -> Callable[_P, AsyncGenerator[Any, Any]]:
+        """As for generators; values sent and exceptions thrown in reach the wrapped one."""
+        @functools.wraps(func)
+        async def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> AsyncGenerator[Any, Any]:
+            generator = func(*args, **kwargs)
+            with self:
+                try:
+                    item = await generator.__anext__()
+                    while True:
+                        try:
+                            sent = yield item
+                        except GeneratorExit:
+                            await generator.aclose()
+                            raise
+                        except BaseException as error:
+                            item = await generator.athrow(error)
+                        else:
+                            item = await generator.asend(sent)
+                except StopAsyncIteration:
+                    return
 
         return wrapper
 
@@ -411,30 +452,59 @@ class EsmMock:
         FAULTS.add(operation, injection, times)
 
 
-@overload
-def mock_esm(func: _C, /) -> _C: ...
+class _MockEsm:
+    """The ``mock_esm`` name: a decorator and a factory of controllers, never one itself.
 
-
-@overload
-def mock_esm(func: Callable[_P, _R], /) -> Callable[_P, _R]: ...
-
-
-@overload
-def mock_esm(*, account_id: Optional[str] = ..., transition_seconds: float = ...,
-             intercept_requests: bool = ...) -> EsmMock: ...
-
-
-def mock_esm(func: Any = None, /, **options: Any) -> Any:
-    """``@mock_esm``, ``@mock_esm(...)``, ``with mock_esm() as esm`` and ``mock_esm().start()``.
-
-    The options are checked here, before anything is decorated or started, so a typo fails at
-    the line that made it.
+    A class rather than a function only so that ``with mock_esm:`` (parentheses forgotten)
+    says what to write instead of Python's generic "does not support the context manager
+    protocol".
     """
-    unknown = [name for name in options if name not in OPTIONS]
-    if unknown:
-        raise TypeError(f"mock_esm() got an unexpected keyword argument {unknown[0]!r}; it "
-                        f"takes {', '.join(OPTIONS)}")
-    mock = EsmMock(**options)
-    if func is None:
-        return mock
-    return mock(func)
+
+    @overload
+    def __call__(self, func: _C, /) -> _C: ...
+
+    @overload
+    def __call__(self, func: Callable[_P, _R], /) -> Callable[_P, _R]: ...
+
+    @overload
+    def __call__(self, /, *, account_id: Optional[str] = ..., transition_seconds: float = ...,
+                 intercept_requests: bool = ...) -> EsmMock: ...
+
+    def __call__(self, func: Any = None, /, **options: Any) -> Any:
+        """``@mock_esm``, ``@mock_esm(...)``, ``with mock_esm() as esm`` and
+        ``mock_esm().start()``.
+
+        The options are checked here, before anything is decorated or started, so a typo
+        fails at the line that made it.
+        """
+        unknown = [name for name in options if name not in OPTIONS]
+        if unknown:
+            raise TypeError(f"mock_esm() got an unexpected keyword argument {unknown[0]!r}; "
+                            f"it takes {', '.join(OPTIONS)}")
+        mock = EsmMock(**options)
+        if func is None:
+            return mock
+        return mock(func)
+
+    def __repr__(self) -> str:
+        return "<mock_esm>"
+
+    def _forgot_parentheses(self, form: str) -> TypeError:
+        return TypeError(f"'{form} mock_esm:' needs parentheses: write "
+                         f"'{form} mock_esm() as esm:' (or pass options, "
+                         f"'{form} mock_esm(transition_seconds=0) as esm:').")
+
+    def __enter__(self) -> None:
+        raise self._forgot_parentheses("with")
+
+    def __exit__(self, *exc_info: Any) -> None:
+        """Never reached: ``__enter__`` raises."""
+
+    async def __aenter__(self) -> None:
+        raise self._forgot_parentheses("async with")
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        """Never reached: ``__aenter__`` raises."""
+
+
+mock_esm = _MockEsm()
