@@ -60,8 +60,9 @@ ExistenceCheck = Callable[[SourceKind, Optional[str], Optional[str]], None]
 account lacks (the function, then the source; ``None`` means 'not named by this call').
 Supplied by whoever can see the rest of the account (moto); the backend never looks itself."""
 
-IN_USE = ("Cannot {action} the event source mapping {uuid} while it is in state {state}. "
-          "Wait until the state is Enabled or Disabled, then retry.")
+# AWS's words, as recorded by callers matching Lambda's raw error body (update) and by a
+# DeleteEventSourceMapping failure quoted in aws/amazon-chime-sdk-js#610 (delete).
+IN_USE = "Cannot {action} the event source mapping because it is in use."
 
 
 def source_key(request: Mapping[str, Any]) -> str:
@@ -222,7 +223,7 @@ class EsmBackend:
             mapping = self._live(uuid, now)
             if mapping.pending:
                 raise ResourceInUseException(
-                    IN_USE.format(action="update", uuid=uuid, state=mapping.state))
+                    IN_USE.format(action="update"))
             merged = validation.merge_update(mapping.fields, request)
             validation.check_update(mapping.kind, mapping.fields, merged)
             function: Optional[FunctionRef] = None
@@ -256,7 +257,7 @@ class EsmBackend:
             mapping = self._live(uuid, now)
             if mapping.pending:
                 raise ResourceInUseException(
-                    IN_USE.format(action="delete", uuid=uuid, state=mapping.state))
+                    IN_USE.format(action="delete"))
             mapping.begin(DELETING, None, now, transition_seconds)
             return mapping
 
