@@ -18,11 +18,16 @@ import socket
 import sys
 import threading
 from types import FrameType
-from typing import IO, Any, Callable, Dict, Iterable, List, Optional
+from typing import IO, AbstractSet, Any, Callable, Dict, FrozenSet, Iterable, List, Optional
 from urllib.parse import quote, urlsplit
 
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
-from werkzeug.serving import BaseWSGIServer, get_sockaddr, make_server, select_address_family
+from werkzeug.serving import (
+    BaseWSGIServer,
+    get_sockaddr,
+    make_server,
+    select_address_family,
+)
 from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response as WsgiResponse
 from werkzeug.wsgi import ClosingIterator
@@ -31,16 +36,25 @@ from . import clock, routing
 from .backend import BackendRegistry
 from .errors import (
     AwsError,
+    InvalidParameterValueException,
     InvalidRequestContentException,
     ServiceException,
     UnknownOperationException,
 )
+from .server_log import DEFAULT_LEVEL, QuietRequestHandler, ServerLog
 
 CONTROL_PREFIX = "/_mock_esm/"
 DEFAULT_REGION = "us-east-1"
 # Lambda's own ceiling for a synchronous request body; nothing the ESM operations take is larger.
 MAX_BODY_BYTES = 6 * 1024 * 1024
 DRAIN_SECONDS = 5.0
+
+# Names that always mean "this machine"; any other Host must be the address served on.
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+WILDCARD_ADDRESSES = frozenset({"", "0.0.0.0", "::"})
+# The content types a browser may POST cross-origin without asking first (CORS "simple").
+SIMPLE_CONTENT_TYPES = frozenset({"text/plain", "application/x-www-form-urlencoded",
+                                  "multipart/form-data"})
 
 # The region in a SigV4 credential scope: <key id>/<yyyymmdd>/<region>/<service>/aws4_request,
 # found in the Authorization header (or X-Amz-Credential of a presigned URL).
@@ -60,8 +74,22 @@ class RequestTooLargeException(AwsError):
     message_key = "message"
 
 
+class AccessDeniedException(AwsError, status=403):
+    """Refusal of a request from a browser page or through a foreign Host name."""
+
+
+class InvalidSignatureException(AwsError, status=403, message_key="message"):
+    """AWS's answer to a signature scoped to a region that does not exist."""
+
+
+# AWS's words for a credential scope naming no region it serves.
+UNKNOWN_REGION = "Credential should be scoped to a valid region. "
+
+
 class _Request(Request):
-    max_content_length = MAX_BODY_BYTES
+    # One past the limit: werkzeug stops a chunked body at this many bytes without saying so,
+    # and one byte too many is how read_body tells a body at the limit from one beyond it.
+    max_content_length = MAX_BODY_BYTES + 1
 
 
 class _Response(WsgiResponse):
@@ -75,6 +103,49 @@ def region_of(request: Request) -> str:
         if match is not None:
             return match.group(1)
     return DEFAULT_REGION
+
+
+def read_body(request: Request) -> bytes:
+    """The body, refused over MAX_BODY_BYTES whether its length was declared or chunked."""
+    body = request.get_data(cache=False)
+    if len(body) > MAX_BODY_BYTES:
+        raise RequestEntityTooLarge()
+    return body
+
+
+_known_regions: List[FrozenSet[str]] = []
+
+
+def known_regions() -> FrozenSet[str]:
+    """Every region botocore's endpoint data lists for Lambda, in every partition.
+
+    Each region gets a backend that lives as long as the server; a made-up region in a
+    signature would allocate one per name, forever, so only these are served.
+    """
+    if not _known_regions:
+        import botocore.session
+
+        session = botocore.session.get_session()
+        _known_regions.append(frozenset(
+            region for partition in session.get_available_partitions()
+            for region in session.get_available_regions("lambda", partition_name=partition)))
+    return _known_regions[0]
+
+
+def host_name(authority: str) -> str:
+    """The host part of a Host header or an Origin's authority, lowercase, without port."""
+    authority = authority.strip().lower()
+    if authority.startswith("["):
+        return authority[1:].split("]", 1)[0]
+    return authority.rsplit(":", 1)[0] if authority.count(":") == 1 else authority
+
+
+def allowed_hosts(host: str) -> Optional[FrozenSet[str]]:
+    """The Host names a server bound to ``host`` answers; None (any) for a wildcard address,
+    where the user chose to be reachable by whatever name the network gives the machine."""
+    if host in WILDCARD_ADDRESSES:
+        return None
+    return LOOPBACK_NAMES | {host_name(host)}
 
 
 def raw_path(request: Request) -> str:
@@ -93,10 +164,12 @@ class EsmServer:
     """The WSGI application: Lambda's ESM API plus the control endpoints, over one registry."""
 
     def __init__(self, *, account_id: str, transition_seconds: float,
-                 registry: Optional[BackendRegistry] = None) -> None:
+                 registry: Optional[BackendRegistry] = None,
+                 hosts: Optional[AbstractSet[str]] = LOOPBACK_NAMES) -> None:
         self.account_id = account_id
         self.transition_seconds = transition_seconds
         self.registry = BackendRegistry() if registry is None else registry
+        self.hosts = hosts
         self._idle = threading.Condition()
         self._in_flight = 0
 
@@ -126,7 +199,9 @@ class EsmServer:
     def respond(self, request: Request) -> routing.Response:
         """Any request to a response; an unexpected failure is logged and answered as AWS would."""
         try:
-            if request.path.startswith(CONTROL_PREFIX):
+            control = request.path.startswith(CONTROL_PREFIX)
+            self._check_caller(request, control)
+            if control:
                 return self._control(request)
             return self._lambda(request)
         except AwsError as error:
@@ -146,14 +221,42 @@ class EsmServer:
                 "mock_esm hit an unexpected error serving this request; the server log has the "
                 "details. Please report it."))
 
+    def _check_caller(self, request: Request, control: bool) -> None:
+        """Refuse what only a browser page or a DNS-rebinding name would send.
+
+        SDKs and command-line tools send neither ``Origin`` nor ``Sec-Fetch-Site``; browsers
+        send them on every cross-origin request, and a page can still make a "simple" POST
+        (one of three content types) without asking the server first.
+        """
+        host = request.environ.get("HTTP_HOST")
+        if self.hosts is not None and host is not None and host_name(host) not in self.hosts:
+            raise AccessDeniedException(
+                f"mock-esm does not answer requests for host {host!r}; it answers "
+                f"{', '.join(sorted(self.hosts))}. Start it with --host naming the address "
+                f"clients use.")
+        origin = request.headers.get("Origin")
+        site = request.headers.get("Sec-Fetch-Site")
+        if ((origin is not None and urlsplit(origin).netloc.lower() != (host or "").lower())
+                or site not in (None, "same-origin", "none")):
+            raise AccessDeniedException(
+                "mock-esm refuses cross-origin requests from browser pages; call it from your "
+                "tests, an SDK or the AWS CLI.")
+        if control and request.method == "POST" and request.mimetype in SIMPLE_CONTENT_TYPES:
+            raise AccessDeniedException(
+                f"mock-esm refuses control requests with Content-Type {request.mimetype!r}, "
+                f"which browser pages may send anywhere; send no body, or application/json.")
+
     # -- Lambda's API ---------------------------------------------------------------------------
 
     def _lambda(self, request: Request) -> routing.Response:
         method = request.method
         path = raw_path(request)
-        body = request.get_data(cache=False)
+        body = read_body(request)
         query = {name: request.args.getlist(name) for name in request.args}
-        backend = self.registry.get(self.account_id, region_of(request))
+        region = region_of(request)
+        if region not in known_regions():
+            raise InvalidSignatureException(UNKNOWN_REGION)
+        backend = self.registry.get(self.account_id, region)
         call = routing.Call(backend, self.transition_seconds)
         return routing.handle(call, method, path, query, body)
 
@@ -168,8 +271,15 @@ class EsmServer:
             self.registry.reset()
             return routing.Response(204, {}, b"")
         if action == ("GET", "mappings"):
-            return _json(200, self._mappings(request.args.get("account_id"),
-                                             request.args.get("region")))
+            account_id = request.args.get("account_id")
+            if account_id is not None and not re.fullmatch(r"\d{12}", account_id):
+                raise InvalidParameterValueException(
+                    f"account_id must be 12 digits, such as 123456789012; got {account_id!r}")
+            region = request.args.get("region")
+            if region is not None and not re.fullmatch(r"[a-z]{2}[a-z0-9-]{0,30}", region):
+                raise InvalidParameterValueException(
+                    f"region must be a region name, such as us-east-1; got {region!r}")
+            return _json(200, self._mappings(account_id, region))
         raise UnknownOperationException(
             f"No control operation is routed for {request.method} {request.path}; the control "
             f"endpoints are POST {CONTROL_PREFIX}settle, POST {CONTROL_PREFIX}reset and "
@@ -231,14 +341,17 @@ def _url(host: str, port: int) -> str:
 
 
 def run(*, host: str, port: int, account_id: str, transition_seconds: float,
-        out: Optional[IO[str]] = None, err: Optional[IO[str]] = None) -> int:
+        log_level: str = DEFAULT_LEVEL, out: Optional[IO[str]] = None,
+        err: Optional[IO[str]] = None) -> int:
     """Serve until SIGINT or SIGTERM (exit status 0); 1 if the address cannot be listened on."""
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
-    app = EsmServer(account_id=account_id, transition_seconds=transition_seconds)
+    app = EsmServer(account_id=account_id, transition_seconds=transition_seconds,
+                    hosts=allowed_hosts(host))
     stopper = _Stopper()
     previous = {signum: signal.signal(signum, stopper)
                 for signum in (signal.SIGINT, signal.SIGTERM)}
+    server_log = ServerLog(log_level, err)
     try:
         try:
             sock = bind(host, port)
@@ -247,7 +360,8 @@ def run(*, host: str, port: int, account_id: str, transition_seconds: float,
             print(f"mock-esm: cannot listen on {host} port {port}: {reason}", file=err)
             return 1
         with sock:
-            server = make_server(host, port, app, threaded=True, fd=sock.fileno())
+            server = make_server(host, port, app, threaded=True, fd=sock.fileno(),
+                                 request_handler=QuietRequestHandler)
         stopper.server = server
         if stopper.requested:
             server.server_close()
@@ -258,10 +372,11 @@ def run(*, host: str, port: int, account_id: str, transition_seconds: float,
             server.serve_forever(poll_interval=0.1)
         # The port is closed now; let requests already being served finish, within reason.
         if not app.drain(DRAIN_SECONDS):
-            print(f"mock-esm: requests still running after {DRAIN_SECONDS:g} s were cut off",
-                  file=err)
-        print("mock-esm: stopped", file=err, flush=True)
+            server_log.say(f"mock-esm: requests still running after {DRAIN_SECONDS:g} s were "
+                           f"cut off")
+        server_log.say("mock-esm: stopped")  # queued: a full stderr pipe must not hold exit
         return 0
     finally:
+        server_log.close()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
