@@ -162,3 +162,15 @@ def test_made_up_regions_allocate_nothing():
     assert list(app.registry.backends()) == []
 
 
+
+
+def test_a_marker_from_before_a_server_reset_is_refused(client):
+    for number in range(3):
+        client.post(PATH, data=json.dumps({"EventSourceArn": QUEUE, "FunctionName": f"f{number}"}))
+    marker = client.get(PATH, query_string={"MaxItems": "1"}).get_json()["NextMarker"]
+    assert client.post("/_mock_esm/reset").status_code == 204
+    for number in range(3):
+        client.post(PATH, data=json.dumps({"EventSourceArn": QUEUE, "FunctionName": f"g{number}"}))
+    response = client.get(PATH, query_string={"Marker": marker})
+    assert response.status_code == 400
+    assert response.headers["x-amzn-errortype"] == "InvalidParameterValueException"
