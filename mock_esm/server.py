@@ -18,7 +18,7 @@ import socket
 import sys
 import threading
 from types import FrameType
-from typing import IO, AbstractSet, Any, Callable, Dict, FrozenSet, Iterable, List, Optional
+from typing import IO, AbstractSet, Any, Callable, Dict, Iterable, List, Optional
 from urllib.parse import quote, urlsplit
 
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -41,6 +41,7 @@ from .errors import (
     ServiceException,
     UnknownOperationException,
 )
+from .server_guard import LOOPBACK_NAMES, allowed_hosts, check_caller, check_region
 from .server_log import DEFAULT_LEVEL, QuietRequestHandler, ServerLog
 
 CONTROL_PREFIX = "/_mock_esm/"
@@ -48,13 +49,6 @@ DEFAULT_REGION = "us-east-1"
 # Lambda's own ceiling for a synchronous request body; nothing the ESM operations take is larger.
 MAX_BODY_BYTES = 6 * 1024 * 1024
 DRAIN_SECONDS = 5.0
-
-# Names that always mean "this machine"; any other Host must be the address served on.
-LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
-WILDCARD_ADDRESSES = frozenset({"", "0.0.0.0", "::"})
-# The content types a browser may POST cross-origin without asking first (CORS "simple").
-SIMPLE_CONTENT_TYPES = frozenset({"text/plain", "application/x-www-form-urlencoded",
-                                  "multipart/form-data"})
 
 # The region in a SigV4 credential scope: <key id>/<yyyymmdd>/<region>/<service>/aws4_request,
 # found in the Authorization header (or X-Amz-Credential of a presigned URL).
@@ -72,18 +66,6 @@ class RequestTooLargeException(AwsError):
     code = "RequestTooLargeException"
     status = 413
     message_key = "message"
-
-
-class AccessDeniedException(AwsError, status=403):
-    """Refusal of a request from a browser page or through a foreign Host name."""
-
-
-class InvalidSignatureException(AwsError, status=403, message_key="message"):
-    """AWS's answer to a signature scoped to a region that does not exist."""
-
-
-# AWS's words for a credential scope naming no region it serves.
-UNKNOWN_REGION = "Credential should be scoped to a valid region. "
 
 
 class _Request(Request):
@@ -111,41 +93,6 @@ def read_body(request: Request) -> bytes:
     if len(body) > MAX_BODY_BYTES:
         raise RequestEntityTooLarge()
     return body
-
-
-_known_regions: List[FrozenSet[str]] = []
-
-
-def known_regions() -> FrozenSet[str]:
-    """Every region botocore's endpoint data lists for Lambda, in every partition.
-
-    Each region gets a backend that lives as long as the server; a made-up region in a
-    signature would allocate one per name, forever, so only these are served.
-    """
-    if not _known_regions:
-        import botocore.session
-
-        session = botocore.session.get_session()
-        _known_regions.append(frozenset(
-            region for partition in session.get_available_partitions()
-            for region in session.get_available_regions("lambda", partition_name=partition)))
-    return _known_regions[0]
-
-
-def host_name(authority: str) -> str:
-    """The host part of a Host header or an Origin's authority, lowercase, without port."""
-    authority = authority.strip().lower()
-    if authority.startswith("["):
-        return authority[1:].split("]", 1)[0]
-    return authority.rsplit(":", 1)[0] if authority.count(":") == 1 else authority
-
-
-def allowed_hosts(host: str) -> Optional[FrozenSet[str]]:
-    """The Host names a server bound to ``host`` answers; None (any) for a wildcard address,
-    where the user chose to be reachable by whatever name the network gives the machine."""
-    if host in WILDCARD_ADDRESSES:
-        return None
-    return LOOPBACK_NAMES | {host_name(host)}
 
 
 def raw_path(request: Request) -> str:
@@ -200,7 +147,7 @@ class EsmServer:
         """Any request to a response; an unexpected failure is logged and answered as AWS would."""
         try:
             control = request.path.startswith(CONTROL_PREFIX)
-            self._check_caller(request, control)
+            check_caller(request, self.hosts, control=control)
             if control:
                 return self._control(request)
             return self._lambda(request)
@@ -221,31 +168,6 @@ class EsmServer:
                 "mock_esm hit an unexpected error serving this request; the server log has the "
                 "details. Please report it."))
 
-    def _check_caller(self, request: Request, control: bool) -> None:
-        """Refuse what only a browser page or a DNS-rebinding name would send.
-
-        SDKs and command-line tools send neither ``Origin`` nor ``Sec-Fetch-Site``; browsers
-        send them on every cross-origin request, and a page can still make a "simple" POST
-        (one of three content types) without asking the server first.
-        """
-        host = request.environ.get("HTTP_HOST")
-        if self.hosts is not None and host is not None and host_name(host) not in self.hosts:
-            raise AccessDeniedException(
-                f"mock-esm does not answer requests for host {host!r}; it answers "
-                f"{', '.join(sorted(self.hosts))}. Start it with --host naming the address "
-                f"clients use.")
-        origin = request.headers.get("Origin")
-        site = request.headers.get("Sec-Fetch-Site")
-        if ((origin is not None and urlsplit(origin).netloc.lower() != (host or "").lower())
-                or site not in (None, "same-origin", "none")):
-            raise AccessDeniedException(
-                "mock-esm refuses cross-origin requests from browser pages; call it from your "
-                "tests, an SDK or the AWS CLI.")
-        if control and request.method == "POST" and request.mimetype in SIMPLE_CONTENT_TYPES:
-            raise AccessDeniedException(
-                f"mock-esm refuses control requests with Content-Type {request.mimetype!r}, "
-                f"which browser pages may send anywhere; send no body, or application/json.")
-
     # -- Lambda's API ---------------------------------------------------------------------------
 
     def _lambda(self, request: Request) -> routing.Response:
@@ -254,8 +176,7 @@ class EsmServer:
         body = read_body(request)
         query = {name: request.args.getlist(name) for name in request.args}
         region = region_of(request)
-        if region not in known_regions():
-            raise InvalidSignatureException(UNKNOWN_REGION)
+        check_region(region)
         backend = self.registry.get(self.account_id, region)
         call = routing.Call(backend, self.transition_seconds)
         return routing.handle(call, method, path, query, body)

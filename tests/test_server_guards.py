@@ -10,14 +10,14 @@ from typing import Any, Dict, Tuple
 import pytest
 from werkzeug.test import Client, EnvironBuilder
 
-from mock_esm import server
+from mock_esm import server, server_guard
 
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:jobs"
 PATH = "/2015-03-31/event-source-mappings"
 LIMIT = server.MAX_BODY_BYTES
 
 
-def _app(hosts: Any = server.LOOPBACK_NAMES) -> server.EsmServer:
+def _app(hosts: Any = server_guard.LOOPBACK_NAMES) -> server.EsmServer:
     return server.EsmServer(account_id="123456789012", transition_seconds=0, hosts=hosts)
 
 
@@ -73,12 +73,13 @@ def test_foreign_host_names_are_refused(client, host):
 
 
 def test_host_names_follow_the_address_served_on():
-    assert server.allowed_hosts("127.0.0.1") == server.LOOPBACK_NAMES
-    assert server.allowed_hosts("10.0.0.7") == server.LOOPBACK_NAMES | {"10.0.0.7"}
-    assert server.allowed_hosts("::") is None and server.allowed_hosts("0.0.0.0") is None
-    named = Client(_app(server.allowed_hosts("10.0.0.7")))
+    assert server_guard.allowed_hosts("127.0.0.1") == server_guard.LOOPBACK_NAMES
+    assert server_guard.allowed_hosts("10.0.0.7") == server_guard.LOOPBACK_NAMES | {"10.0.0.7"}
+    assert server_guard.allowed_hosts("::") is None
+    assert server_guard.allowed_hosts("0.0.0.0") is None
+    named = Client(_app(server_guard.allowed_hosts("10.0.0.7")))
     assert named.get(PATH, headers={"Host": "10.0.0.7:5005"}).status_code == 200
-    anywhere = Client(_app(server.allowed_hosts("0.0.0.0")))
+    anywhere = Client(_app(server_guard.allowed_hosts("0.0.0.0")))
     assert anywhere.get(PATH, headers={"Host": "mock-esm:5005"}).status_code == 200
 
 
