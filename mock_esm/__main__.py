@@ -11,11 +11,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Tuple
 
 from .mock import ENV_TRANSITION_SECONDS, _check_account_id, _check_transition_seconds
 from .runtime import DEFAULT_ACCOUNT_ID, DEFAULT_TRANSITION_SECONDS
 
+# The server's log levels, here so that --help works without werkzeug installed.
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+DEFAULT_LOG_LEVEL = "warning"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5005
 MISSING_WERKZEUG = ("mock-esm serve needs werkzeug, which comes with the 'server' extra: "
@@ -34,6 +37,11 @@ def _port(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    return _parsers()[0]
+
+
+def _parsers() -> Tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """The program's parser and its ``serve`` subparser, which reports serve's usage errors."""
     parser = argparse.ArgumentParser(
         prog="mock-esm", description="A faithful mock of AWS Lambda event source mappings.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -41,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", help="serve the ESM API over HTTP for the AWS CLI and other SDKs",
         description="Serve Lambda's event source mapping API over HTTP until SIGINT or SIGTERM.")
     serve.add_argument("--host", default=DEFAULT_HOST,
-                       help=f"address to listen on (default {DEFAULT_HOST}, loopback only)")
+                       help=f"address to listen on, and the one Host name besides localhost "
+                            f"that requests may use (default {DEFAULT_HOST}, loopback only; "
+                            f"0.0.0.0 answers any name)")
     serve.add_argument("--port", type=_port, default=DEFAULT_PORT,
                        help=f"port to listen on (default {DEFAULT_PORT}; 0 picks a free one)")
     serve.add_argument("--account-id", default=None,
@@ -51,11 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"how long state transitions take (default "
                             f"${ENV_TRANSITION_SECONDS}, else {DEFAULT_TRANSITION_SECONDS:g}; "
                             f"0 settles them on the next read)")
-    return parser
+    serve.add_argument("--log-level", choices=LOG_LEVELS, default=DEFAULT_LOG_LEVEL,
+                       help=f"log to stderr from this level up; 'info' logs every request "
+                            f"(default {DEFAULT_LOG_LEVEL}: problems only)")
+    return parser, serve
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = build_parser()
+    parser, serve = _parsers()
     args = parser.parse_args(argv)
     if args.command != "serve":
         parser.print_help(sys.stderr)
@@ -71,7 +84,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.transition_seconds is not None:
             seconds = _check_transition_seconds(args.transition_seconds, "--transition-seconds")
     except ValueError as error:
-        parser.error(str(error))
+        serve.error(str(error))
     try:
         from . import server
     except ModuleNotFoundError as error:
@@ -80,7 +93,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(MISSING_WERKZEUG, file=sys.stderr)
         return 2
     return server.run(host=args.host, port=args.port, account_id=account_id,
-                      transition_seconds=seconds)
+                      transition_seconds=seconds, log_level=args.log_level)
 
 
 if __name__ == "__main__":

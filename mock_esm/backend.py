@@ -7,6 +7,7 @@ re-entrant lock guards every read and write: reads mutate too, because they sett
 
 from __future__ import annotations
 
+import itertools
 import threading
 from typing import (
     TYPE_CHECKING,
@@ -50,14 +51,18 @@ else:  # the shape table and the per-source rules load with the first Create or 
     validation = LazyModule("mock_esm.validation", globals(), "validation")
 
 MAX_PAGE = 100
+# Each backend's markers name the backend they came from: a backend made after a reset, or in
+# a later activation, restarts its sequence numbers, and an older marker would skip mappings.
+_GENERATIONS = itertools.count()
 
 ExistenceCheck = Callable[[SourceKind, Optional[str], Optional[str]], None]
 """``check(kind, function_arn, event_source_arn)``: raise an AwsError for what the rest of the
 account lacks (the function, then the source; ``None`` means 'not named by this call').
 Supplied by whoever can see the rest of the account (moto); the backend never looks itself."""
 
-IN_USE = ("Cannot {action} the event source mapping {uuid} while it is in state {state}. "
-          "Wait until the state is Enabled or Disabled, then retry.")
+# AWS's words, as recorded by callers matching Lambda's raw error body (update) and by a
+# DeleteEventSourceMapping failure quoted in aws/amazon-chime-sdk-js#610 (delete).
+IN_USE = "Cannot {action} the event source mapping because it is in use."
 
 
 def source_key(request: Mapping[str, Any]) -> str:
@@ -100,6 +105,7 @@ class EsmBackend:
         self._by_pair: Dict[Tuple[str, str], Union[int, OrderedIndex]] = {}
         self._owners: Dict[Tuple[str, str], str] = {}
         self._next_seq = 0
+        self._generation = next(_GENERATIONS)
 
     # -- bookkeeping ---------------------------------------------------------------------------
 
@@ -223,7 +229,7 @@ class EsmBackend:
             mapping = self._live(uuid, now)
             if mapping.pending:
                 raise ResourceInUseException(
-                    IN_USE.format(action="update", uuid=uuid, state=mapping.state))
+                    IN_USE.format(action="update"))
             merged = validation.merge_update(mapping.fields, request)
             validation.check_update(mapping.kind, mapping.fields, merged)
             function: Optional[FunctionRef] = None
@@ -257,7 +263,7 @@ class EsmBackend:
             mapping = self._live(uuid, now)
             if mapping.pending:
                 raise ResourceInUseException(
-                    IN_USE.format(action="delete", uuid=uuid, state=mapping.state))
+                    IN_USE.format(action="delete"))
             mapping.begin(DELETING, None, now, transition_seconds)
             return mapping
 
@@ -269,7 +275,8 @@ class EsmBackend:
             parse_arn(event_source_arn)
         if function_name is not None:
             function_arn = resolve_function(function_name, self.account_id, self.region).arn
-        scope = f"{self.account_id}|{self.region}|{event_source_arn}|{function_arn}"
+        scope = (f"{self._generation}|{self.account_id}|{self.region}|{event_source_arn}|"
+                 f"{function_arn}")
         after = decode_marker(marker, scope)
         limit = MAX_PAGE if max_items is None else min(max_items, MAX_PAGE)
         with self.lock:

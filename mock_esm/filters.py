@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from typing import Any, Final
 
 __all__ = ["MAX_PATTERN_LENGTH", "InvalidFilterPattern", "matches", "matches_any",
@@ -127,39 +127,38 @@ def _checked(pattern: object) -> dict[str, Any]:
 
 def _checked_object(pattern: object) -> dict[str, Any]:
     # Never re-enters validate_pattern: a JSON string literal holding a pattern is not a pattern.
-    try:
-        _check_object(pattern)
-    except RecursionError as exc:
-        # No documented depth limit exists; one deep enough to exhaust Python's stack is
-        # reported like any other pattern this mock cannot honour rather than as a crash.
-        raise InvalidFilterPattern("the pattern nests too deeply") from exc
+    _check_object(pattern)
     assert isinstance(pattern, dict)
     return pattern
 
 
-def _check_object(node: object) -> None:
-    if not isinstance(node, dict):
-        raise InvalidFilterPattern("a pattern level must be a JSON object")
-    if not node:
-        raise InvalidFilterPattern("empty objects are not allowed")
-    for key, value in node.items():
-        if not isinstance(key, str):
-            raise InvalidFilterPattern("object keys must be strings")
-        if key == _OR:
-            _check_or(value)
-        elif isinstance(value, dict):
-            _check_object(value)
-        elif isinstance(value, list):
-            _check_rules(value)
-        else:
-            raise InvalidFilterPattern(f'"{key}" must be an object or an array')
+def _check_object(root: object) -> None:
+    """Every object level of a pattern, from an explicit stack rather than recursion.
 
-
-def _check_or(branches: object) -> None:
-    if not isinstance(branches, list) or len(branches) < 2:
-        raise InvalidFilterPattern("$or takes an array of at least two objects")
-    for branch in branches:
-        _check_object(branch)
+    Lambda documents no nesting limit, and 4096 characters hold ~800 levels: a pattern Create
+    accepts must check (and match) however deep the caller's own stack already is.  Every
+    violation gets the same AWS message, so the order levels are visited in does not show.
+    """
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if not isinstance(node, dict):
+            raise InvalidFilterPattern("a pattern level must be a JSON object")
+        if not node:
+            raise InvalidFilterPattern("empty objects are not allowed")
+        for key, value in node.items():
+            if not isinstance(key, str):
+                raise InvalidFilterPattern("object keys must be strings")
+            if key == _OR:
+                if not isinstance(value, list) or len(value) < 2:
+                    raise InvalidFilterPattern("$or takes an array of at least two objects")
+                pending.extend(value)
+            elif isinstance(value, dict):
+                pending.append(value)
+            elif isinstance(value, list):
+                _check_rules(value)
+            else:
+                raise InvalidFilterPattern(f'"{key}" must be an object or an array')
 
 
 def _check_rules(rules: list[Any]) -> None:
@@ -223,29 +222,51 @@ def _numeric_bounds(arg: object) -> list[tuple[str, float]]:
 # --- matching ------------------------------------------------------------------------------
 
 
+# Matching descends the pattern and the event together.  Each step is a generator that yields
+# the sub-step whose answer it needs and receives that answer back, and _run drives them from a
+# list, so no nesting depth the 4096-character limit allows can exhaust Python's stack.
+_Step = Generator[Any, bool, bool]
+
+
+def _run(root: _Step) -> bool:
+    stack = [root]
+    answer: Any = None
+    while True:
+        try:
+            needed = stack[-1].send(answer)
+        except StopIteration as finished:
+            stack.pop()
+            answer = finished.value
+            if not stack:
+                return bool(answer)
+        else:
+            stack.append(needed)
+            answer = None
+
+
 def _match_checked(pattern: dict[str, Any], event: Mapping[str, Any]) -> bool:
-    try:
-        return _match_object(pattern, event)
-    except RecursionError as exc:
-        raise InvalidFilterPattern("the pattern nests too deeply") from exc
+    return _run(_match_object(pattern, event))
 
 
-def _match_object(pattern: dict[str, Any], node: object) -> bool:
+def _match_object(pattern: dict[str, Any], node: object) -> _Step:
     """Keys are ANDed; a missing key still reaches its rules so that ``exists: false`` can hold."""
     fields: Mapping[Any, Any] = node if isinstance(node, Mapping) else {}
     for key, rule in pattern.items():
         if key == _OR:
-            if not any(_match_object(branch, node) for branch in rule):
+            for branch in rule:
+                if (yield _match_object(branch, node)):
+                    break
+            else:
                 return False
         elif isinstance(rule, dict):
-            if not _match_nested(rule, fields.get(key, _MISSING)):
+            if not (yield _match_nested(rule, fields.get(key, _MISSING))):
                 return False
         elif not _match_rules(rule, fields.get(key, _MISSING)):
             return False
     return True
 
 
-def _match_nested(pattern: dict[str, Any], value: object) -> bool:
+def _match_nested(pattern: dict[str, Any], value: object) -> _Step:
     """Descend into an object, or into any object of an array.
 
     An absent field is treated as an empty object, so absence checks below it still hold.  A
@@ -253,12 +274,15 @@ def _match_nested(pattern: dict[str, Any], value: object) -> bool:
     whose data is a plain string when the pattern for it is a JSON object.
     """
     if value is _MISSING or isinstance(value, Mapping):
-        return _match_object(pattern, {} if value is _MISSING else value)
+        return (yield _match_object(pattern, {} if value is _MISSING else value))
     if isinstance(value, (list, tuple)):
-        objects = [item for item in _flatten(value) if isinstance(item, Mapping)]
+        flat = _flatten(value)
+        objects = [item for item in flat if isinstance(item, Mapping)]
         if not objects:
-            return not _flatten(value) and _match_object(pattern, {})
-        return any(_match_object(pattern, item) for item in objects)
+            return not flat and (yield _match_object(pattern, {}))
+        for item in objects:
+            if (yield _match_object(pattern, item)):
+                return True
     return False
 
 

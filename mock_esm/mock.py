@@ -14,7 +14,19 @@ import math
 import os
 import sys
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, TypeVar, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    AsyncGenerator,
+    Callable,
+    Dict,
+    Generator,
+    List,
+    Optional,
+    Tuple,
+    TypeVar,
+    overload,
+)
 
 from . import clock, interceptor
 from .faults import FAULTS
@@ -99,7 +111,8 @@ class _Activations:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.stack: List[EsmMock] = []
-        self.credentials_set: List[str] = []
+        # (variable, value before activation) for each credential variable the mock set.
+        self.credentials_set: List[Tuple[str, Optional[str]]] = []
 
     def push(self, mock: EsmMock) -> None:
         with self.lock:
@@ -107,6 +120,10 @@ class _Activations:
                 self._activate()
             self.stack.append(mock)
             self._apply()
+
+    def holds(self, mock: EsmMock) -> bool:
+        with self.lock:
+            return any(active is mock for active in self.stack)
 
     def pop(self, mock: EsmMock) -> None:
         with self.lock:
@@ -125,11 +142,14 @@ class _Activations:
                 self._deactivate()
 
     def _activate(self) -> None:
+        # An empty or half-set pair is what CI gives for a missing secret; botocore would then
+        # walk its credential chain and probe the instance metadata address.
         environ = os.environ
-        if not any(name in environ for name in _CREDENTIAL_VARIABLES):
+        if not all(environ.get(name) for name in _CREDENTIAL_VARIABLES):
+            self.credentials_set = [(name, environ.get(name))
+                                    for name in _CREDENTIAL_VARIABLES]
             for name in _CREDENTIAL_VARIABLES:
                 environ[name] = _FAKE_CREDENTIAL
-            self.credentials_set = list(_CREDENTIAL_VARIABLES)
         interceptor.attach_to_default_session()
         RUNTIME.active = True
 
@@ -138,8 +158,13 @@ class _Activations:
         RUNTIME.account_id = None
         RUNTIME.transition_seconds = DEFAULT_TRANSITION_SECONDS
         _forget_state()
-        for name in self.credentials_set:
-            os.environ.pop(name, None)
+        for name, before in self.credentials_set:
+            if os.environ.get(name) != _FAKE_CREDENTIAL:
+                continue  # the test set its own value meanwhile: it is the test's to undo
+            if before is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = before
         self.credentials_set = []
 
     def _apply(self) -> None:
@@ -231,6 +256,10 @@ class EsmMock:
             return self._decorate_class(target)
         if inspect.iscoroutinefunction(target):
             return self._decorate_coroutine(target)
+        if inspect.isasyncgenfunction(target):
+            return self._decorate_async_generator(target)
+        if inspect.isgeneratorfunction(target):
+            return self._decorate_generator(target)
         if callable(target):
             return self._decorate_function(target)
         raise TypeError(f"mock_esm can decorate a function, a coroutine function or a class; "
@@ -250,6 +279,41 @@ class EsmMock:
         async def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> Any:
             with self:
                 return await func(*args, **kwargs)
+
+        return wrapper
+
+    def _decorate_generator(self, func: Callable[_P, Generator[Any, Any, Any]]
+                            ) -> Callable[_P, Generator[Any, Any, Any]]:
+        """The activation lasts from the first ``next()`` until the generator finishes or is
+        closed: a pytest yield fixture's test runs between its setup and its teardown."""
+        @functools.wraps(func)
+        def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> Generator[Any, Any, Any]:
+            with self:
+                return (yield from func(*args, **kwargs))
+
+        return wrapper
+
+    def _decorate_async_generator(self, func: Callable[_P, AsyncGenerator[Any, Any]]
+                                  ) -> Callable[_P, AsyncGenerator[Any, Any]]:
+        """As for generators; values sent and exceptions thrown in reach the wrapped one."""
+        @functools.wraps(func)
+        async def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> AsyncGenerator[Any, Any]:
+            generator = func(*args, **kwargs)
+            with self:
+                try:
+                    item = await generator.__anext__()
+                    while True:
+                        try:
+                            sent = yield item
+                        except GeneratorExit:
+                            await generator.aclose()
+                            raise
+                        except BaseException as error:
+                            item = await generator.athrow(error)
+                        else:
+                            item = await generator.asend(sent)
+                except StopAsyncIteration:
+                    return
 
         return wrapper
 
@@ -291,18 +355,34 @@ class EsmMock:
 
     # -- inspection and control ----------------------------------------------------------------
 
+    def _require_active(self, call: str) -> None:
+        """Refuse control calls outside this mock's activation.
+
+        A stopped controller has no state of its own: what it stored or read would belong to
+        whichever activation runs next (another test's), and an empty answer would hide that
+        the mock was never started.
+        """
+        if not ACTIVATIONS.holds(self):
+            raise RuntimeError(
+                f"EsmMock.{call}() was called on a mock that is not active. Call it inside "
+                f"'with mock_esm() as esm:' or the test that @mock_esm decorates (or use the "
+                f"esm_mock fixture), or between esm.start() and esm.stop().")
+
     def settle(self) -> None:
         """Finish every pending state transition now, whatever the clock says."""
+        self._require_active("settle")
         RUNTIME.registry.settle(clock.now())
 
     def reset(self) -> None:
         """Forget every mapping, registered function and queued message, in every account,
         and every pending injection."""
+        self._require_active("reset")
         _forget_state()
 
     def mappings(self, account_id: Optional[str] = None,
                  region: Optional[str] = None) -> List[Dict[str, Any]]:
         """Every mapping, as boto3's get_event_source_mapping returns it (no ResponseMetadata)."""
+        self._require_active("mappings")
         from .routing import Response
 
         model = interceptor.operation_model("GetEventSourceMapping")
@@ -325,6 +405,7 @@ class EsmMock:
     def register_function(self, function: str, handler: Callable[[Dict[str, Any], Any], Any], *,
                           timeout: float = 3.0, memory_size: int = 128) -> None:
         """Let ``handler(event, context)`` play the Lambda function ``function`` on ``poll()``."""
+        self._require_active("register_function")
         _delivery().register_function(function, handler, timeout=timeout,
                                       memory_size=memory_size)
 
@@ -333,10 +414,12 @@ class EsmMock:
 
         ``source`` is the event source ARN, or a self-managed Kafka mapping's UUID.
         """
+        self._require_active("put_records")
         return _delivery().put_records(source, records, RUNTIME.registry)
 
     def poll(self, uuid: Optional[str] = None) -> PollReport:
         """Deliver every ready batch of every enabled mapping (or of one) now; what happened."""
+        self._require_active("poll")
         return _delivery().poll(RUNTIME.registry, uuid)
 
     # -- fault injection -----------------------------------------------------------------------
@@ -347,6 +430,7 @@ class EsmMock:
 
         For users' resilience tests; the answer skips botocore's retries (see README).
         """
+        self._require_active("inject_error")
         if operation not in interceptor.ESM_OPERATIONS:
             raise ValueError(
                 f"inject_error(operation=...) must be one of "
@@ -368,30 +452,59 @@ class EsmMock:
         FAULTS.add(operation, injection, times)
 
 
-@overload
-def mock_esm(func: _C, /) -> _C: ...
+class _MockEsm:
+    """The ``mock_esm`` name: a decorator and a factory of controllers, never one itself.
 
-
-@overload
-def mock_esm(func: Callable[_P, _R], /) -> Callable[_P, _R]: ...
-
-
-@overload
-def mock_esm(*, account_id: Optional[str] = ..., transition_seconds: float = ...,
-             intercept_requests: bool = ...) -> EsmMock: ...
-
-
-def mock_esm(func: Any = None, /, **options: Any) -> Any:
-    """``@mock_esm``, ``@mock_esm(...)``, ``with mock_esm() as esm`` and ``mock_esm().start()``.
-
-    The options are checked here, before anything is decorated or started, so a typo fails at
-    the line that made it.
+    A class rather than a function only so that ``with mock_esm:`` (parentheses forgotten)
+    says what to write instead of Python's generic "does not support the context manager
+    protocol".
     """
-    unknown = [name for name in options if name not in OPTIONS]
-    if unknown:
-        raise TypeError(f"mock_esm() got an unexpected keyword argument {unknown[0]!r}; it "
-                        f"takes {', '.join(OPTIONS)}")
-    mock = EsmMock(**options)
-    if func is None:
-        return mock
-    return mock(func)
+
+    @overload
+    def __call__(self, func: _C, /) -> _C: ...
+
+    @overload
+    def __call__(self, func: Callable[_P, _R], /) -> Callable[_P, _R]: ...
+
+    @overload
+    def __call__(self, /, *, account_id: Optional[str] = ..., transition_seconds: float = ...,
+                 intercept_requests: bool = ...) -> EsmMock: ...
+
+    def __call__(self, func: Any = None, /, **options: Any) -> Any:
+        """``@mock_esm``, ``@mock_esm(...)``, ``with mock_esm() as esm`` and
+        ``mock_esm().start()``.
+
+        The options are checked here, before anything is decorated or started, so a typo
+        fails at the line that made it.
+        """
+        unknown = [name for name in options if name not in OPTIONS]
+        if unknown:
+            raise TypeError(f"mock_esm() got an unexpected keyword argument {unknown[0]!r}; "
+                            f"it takes {', '.join(OPTIONS)}")
+        mock = EsmMock(**options)
+        if func is None:
+            return mock
+        return mock(func)
+
+    def __repr__(self) -> str:
+        return "<mock_esm>"
+
+    def _forgot_parentheses(self, form: str) -> TypeError:
+        return TypeError(f"'{form} mock_esm:' needs parentheses: write "
+                         f"'{form} mock_esm() as esm:' (or pass options, "
+                         f"'{form} mock_esm(transition_seconds=0) as esm:').")
+
+    def __enter__(self) -> None:
+        raise self._forgot_parentheses("with")
+
+    def __exit__(self, *exc_info: Any) -> None:
+        """Never reached: ``__enter__`` raises."""
+
+    async def __aenter__(self) -> None:
+        raise self._forgot_parentheses("async with")
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        """Never reached: ``__aenter__`` raises."""
+
+
+mock_esm = _MockEsm()

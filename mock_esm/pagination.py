@@ -5,8 +5,9 @@ a marker can carry "the last sequence number handed out" and the next page start
 it by bisection: mappings created or deleted between pages neither repeat nor skip survivors,
 and a page costs O(log n + page) however many mappings exist.
 
-Markers are signed with a per-process key over the scope they were issued for (account, region
-and filters), so a marker that was tampered with, truncated, or issued for another listing is
+Markers are signed with a per-process key over the scope they were issued for (the backend,
+which a reset or a new activation replaces, its account and region, and the filters), so a
+marker that was tampered with, truncated, issued for another listing or before a reset is
 refused rather than silently misread.
 """
 

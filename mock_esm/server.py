@@ -18,11 +18,16 @@ import socket
 import sys
 import threading
 from types import FrameType
-from typing import IO, Any, Callable, Dict, Iterable, List, Optional
+from typing import IO, AbstractSet, Any, Callable, Dict, Iterable, List, Optional
 from urllib.parse import quote, urlsplit
 
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
-from werkzeug.serving import BaseWSGIServer, get_sockaddr, make_server, select_address_family
+from werkzeug.serving import (
+    BaseWSGIServer,
+    get_sockaddr,
+    make_server,
+    select_address_family,
+)
 from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response as WsgiResponse
 from werkzeug.wsgi import ClosingIterator
@@ -31,10 +36,13 @@ from . import clock, routing
 from .backend import BackendRegistry
 from .errors import (
     AwsError,
+    InvalidParameterValueException,
     InvalidRequestContentException,
     ServiceException,
     UnknownOperationException,
 )
+from .server_guard import LOOPBACK_NAMES, allowed_hosts, check_caller, check_region
+from .server_log import DEFAULT_LEVEL, QuietRequestHandler, ServerLog
 
 CONTROL_PREFIX = "/_mock_esm/"
 DEFAULT_REGION = "us-east-1"
@@ -61,7 +69,9 @@ class RequestTooLargeException(AwsError):
 
 
 class _Request(Request):
-    max_content_length = MAX_BODY_BYTES
+    # One past the limit: werkzeug stops a chunked body at this many bytes without saying so,
+    # and one byte too many is how read_body tells a body at the limit from one beyond it.
+    max_content_length = MAX_BODY_BYTES + 1
 
 
 class _Response(WsgiResponse):
@@ -75,6 +85,14 @@ def region_of(request: Request) -> str:
         if match is not None:
             return match.group(1)
     return DEFAULT_REGION
+
+
+def read_body(request: Request) -> bytes:
+    """The body, refused over MAX_BODY_BYTES whether its length was declared or chunked."""
+    body = request.get_data(cache=False)
+    if len(body) > MAX_BODY_BYTES:
+        raise RequestEntityTooLarge()
+    return body
 
 
 def raw_path(request: Request) -> str:
@@ -93,10 +111,12 @@ class EsmServer:
     """The WSGI application: Lambda's ESM API plus the control endpoints, over one registry."""
 
     def __init__(self, *, account_id: str, transition_seconds: float,
-                 registry: Optional[BackendRegistry] = None) -> None:
+                 registry: Optional[BackendRegistry] = None,
+                 hosts: Optional[AbstractSet[str]] = LOOPBACK_NAMES) -> None:
         self.account_id = account_id
         self.transition_seconds = transition_seconds
         self.registry = BackendRegistry() if registry is None else registry
+        self.hosts = hosts
         self._idle = threading.Condition()
         self._in_flight = 0
 
@@ -126,7 +146,9 @@ class EsmServer:
     def respond(self, request: Request) -> routing.Response:
         """Any request to a response; an unexpected failure is logged and answered as AWS would."""
         try:
-            if request.path.startswith(CONTROL_PREFIX):
+            control = request.path.startswith(CONTROL_PREFIX)
+            check_caller(request, self.hosts, control=control)
+            if control:
                 return self._control(request)
             return self._lambda(request)
         except AwsError as error:
@@ -151,9 +173,11 @@ class EsmServer:
     def _lambda(self, request: Request) -> routing.Response:
         method = request.method
         path = raw_path(request)
-        body = request.get_data(cache=False)
+        body = read_body(request)
         query = {name: request.args.getlist(name) for name in request.args}
-        backend = self.registry.get(self.account_id, region_of(request))
+        region = region_of(request)
+        check_region(region)
+        backend = self.registry.get(self.account_id, region)
         call = routing.Call(backend, self.transition_seconds)
         return routing.handle(call, method, path, query, body)
 
@@ -168,8 +192,15 @@ class EsmServer:
             self.registry.reset()
             return routing.Response(204, {}, b"")
         if action == ("GET", "mappings"):
-            return _json(200, self._mappings(request.args.get("account_id"),
-                                             request.args.get("region")))
+            account_id = request.args.get("account_id")
+            if account_id is not None and not re.fullmatch(r"\d{12}", account_id):
+                raise InvalidParameterValueException(
+                    f"account_id must be 12 digits, such as 123456789012; got {account_id!r}")
+            region = request.args.get("region")
+            if region is not None and not re.fullmatch(r"[a-z]{2}[a-z0-9-]{0,30}", region):
+                raise InvalidParameterValueException(
+                    f"region must be a region name, such as us-east-1; got {region!r}")
+            return _json(200, self._mappings(account_id, region))
         raise UnknownOperationException(
             f"No control operation is routed for {request.method} {request.path}; the control "
             f"endpoints are POST {CONTROL_PREFIX}settle, POST {CONTROL_PREFIX}reset and "
@@ -231,14 +262,17 @@ def _url(host: str, port: int) -> str:
 
 
 def run(*, host: str, port: int, account_id: str, transition_seconds: float,
-        out: Optional[IO[str]] = None, err: Optional[IO[str]] = None) -> int:
+        log_level: str = DEFAULT_LEVEL, out: Optional[IO[str]] = None,
+        err: Optional[IO[str]] = None) -> int:
     """Serve until SIGINT or SIGTERM (exit status 0); 1 if the address cannot be listened on."""
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
-    app = EsmServer(account_id=account_id, transition_seconds=transition_seconds)
+    app = EsmServer(account_id=account_id, transition_seconds=transition_seconds,
+                    hosts=allowed_hosts(host))
     stopper = _Stopper()
     previous = {signum: signal.signal(signum, stopper)
                 for signum in (signal.SIGINT, signal.SIGTERM)}
+    server_log = ServerLog(log_level, err)
     try:
         try:
             sock = bind(host, port)
@@ -247,7 +281,8 @@ def run(*, host: str, port: int, account_id: str, transition_seconds: float,
             print(f"mock-esm: cannot listen on {host} port {port}: {reason}", file=err)
             return 1
         with sock:
-            server = make_server(host, port, app, threaded=True, fd=sock.fileno())
+            server = make_server(host, port, app, threaded=True, fd=sock.fileno(),
+                                 request_handler=QuietRequestHandler)
         stopper.server = server
         if stopper.requested:
             server.server_close()
@@ -258,10 +293,11 @@ def run(*, host: str, port: int, account_id: str, transition_seconds: float,
             server.serve_forever(poll_interval=0.1)
         # The port is closed now; let requests already being served finish, within reason.
         if not app.drain(DRAIN_SECONDS):
-            print(f"mock-esm: requests still running after {DRAIN_SECONDS:g} s were cut off",
-                  file=err)
-        print("mock-esm: stopped", file=err, flush=True)
+            server_log.say(f"mock-esm: requests still running after {DRAIN_SECONDS:g} s were "
+                           f"cut off")
+        server_log.say("mock-esm: stopped")  # queued: a full stderr pipe must not hold exit
         return 0
     finally:
+        server_log.close()
         for signum, handler in previous.items():
             signal.signal(signum, handler)

@@ -12,6 +12,8 @@ from hypothesis import settings
 # No example database for any hypothesis test: the suite writes no file (it runs from read-only
 # checkouts and in parallel processes), and every run explores afresh within each test's bounds.
 settings.register_profile("mock_esm", database=None)
+# On demand (`--hypothesis-profile=mock_esm-long`): the hardening fuzz harness hunts at length.
+settings.register_profile("mock_esm-long", database=None, max_examples=5000)
 settings.load_profile("mock_esm")
 
 QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:jobs"

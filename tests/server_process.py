@@ -46,17 +46,24 @@ class ServerProcess:
 
     def wait_until_listening(self) -> None:
         """Poll with short connection attempts, bounded; fail early if the server died."""
+        try:
+            self.wait_for_port(self.process, self.port)
+        except AssertionError as error:
+            self.stop()
+            raise AssertionError(f"{error}: {self.stderr()}") from None
+
+    @staticmethod
+    def wait_for_port(process: subprocess.Popen, port: int) -> None:
+        """Until ``process`` listens on ``port``; AssertionError if it exits or takes too long."""
         deadline = time.monotonic() + STARTUP_LIMIT_SECONDS
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"server exited with {self.process.returncode}: "
-                                     f"{self.stderr()}")
+            if process.poll() is not None:
+                raise AssertionError(f"server exited with {process.returncode}")
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 return
             except OSError:
                 time.sleep(0.05)
-        self.stop()
         raise AssertionError(f"server did not listen within {STARTUP_LIMIT_SECONDS} s")
 
     @classmethod

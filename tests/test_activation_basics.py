@@ -29,12 +29,12 @@ def test_fake_credentials_are_set_only_when_none_exist_and_removed_on_stop(monke
 
 def test_existing_credentials_are_left_alone(monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAREAL")
-    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "real-secret")
     with mock_esm():
         assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIAREAL"
-        assert "AWS_SECRET_ACCESS_KEY" not in os.environ
+        assert os.environ["AWS_SECRET_ACCESS_KEY"] == "real-secret"
     assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIAREAL"
-    assert "AWS_SECRET_ACCESS_KEY" not in os.environ
+    assert os.environ["AWS_SECRET_ACCESS_KEY"] == "real-secret"
 
 
 def test_explicit_account_wins_over_moto_account_id(monkeypatch):

@@ -160,12 +160,16 @@ def test_error_is_a_value_error_with_the_exact_aws_text() -> None:
     assert error.reason == "why"
 
 
-def test_pattern_nested_beyond_the_stack_is_refused_not_crashed() -> None:
+def test_patterns_nested_deeper_than_the_stack_are_still_evaluated() -> None:
+    # Lambda documents no nesting limit; checking and matching use no recursion.
     deep: dict[str, Any] = {"a": ["x"]}
+    event: dict[str, Any] = {"a": "x"}
     for _ in range(20_000):
         deep = {"a": deep}
-    with pytest.raises(InvalidFilterPattern):
-        matches(deep, {})
+        event = {"a": event}
+    assert matches(deep, event) is True
+    assert matches(deep, {"a": {"a": "x"}}) is False
+    assert matches({"$or": [{"b": ["y"]}, deep]}, event) is True
 
 
 # --- grammar: patterns Lambda accepts ------------------------------------------------------

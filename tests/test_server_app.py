@@ -94,7 +94,7 @@ def runs(monkeypatch) -> List[Dict[str, Any]]:
 def test_serve_defaults_are_loopback_5005_and_the_design_defaults(runs):
     assert cli.main(["serve"]) == 0
     assert runs == [{"host": "127.0.0.1", "port": 5005, "account_id": "123456789012",
-                     "transition_seconds": 1.0}]
+                     "transition_seconds": 1.0, "log_level": "warning"}]
 
 
 def test_environment_supplies_account_and_transition_seconds(runs, monkeypatch):
@@ -108,9 +108,9 @@ def test_flags_win_over_the_environment(runs, monkeypatch):
     monkeypatch.setenv("MOTO_ACCOUNT_ID", "222233334444")
     monkeypatch.setenv("MOCK_ESM_TRANSITION_SECONDS", "5")
     cli.main(["serve", "--host", "0.0.0.0", "--port", "0", "--account-id", "111122223333",
-              "--transition-seconds", "2.5"])
+              "--transition-seconds", "2.5", "--log-level", "info"])
     assert runs == [{"host": "0.0.0.0", "port": 0, "account_id": "111122223333",
-                     "transition_seconds": 2.5}]
+                     "transition_seconds": 2.5, "log_level": "info"}]
 
 
 @pytest.mark.parametrize(("argv", "env", "message"), [
@@ -125,6 +125,7 @@ def test_flags_win_over_the_environment(runs, monkeypatch):
     ([], {"MOTO_ACCOUNT_ID": "acct"}, "$MOTO_ACCOUNT_ID must be a string of exactly 12 digits"),
     (["--port", "70000"], {}, "must be a whole number from 0 to 65535"),
     (["--port", "http"], {}, "must be a whole number from 0 to 65535"),
+    (["--log-level", "loud"], {}, "argument --log-level: invalid choice: 'loud'"),
 ])
 def test_bad_options_exit_2_naming_the_option(runs, monkeypatch, capsys, argv, env, message):
     for name, value in env.items():
@@ -132,7 +133,9 @@ def test_bad_options_exit_2_naming_the_option(runs, monkeypatch, capsys, argv, e
     with pytest.raises(SystemExit) as exited:
         cli.main(["serve", *argv])
     assert exited.value.code == 2
-    assert message in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert message in err
+    assert err.startswith("usage: mock-esm serve ")  # serve's usage, not the program's
     assert runs == []
 
 

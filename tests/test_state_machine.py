@@ -223,8 +223,7 @@ def test_update_or_delete_while_pending_is_resource_in_use_and_changes_nothing(
         else:
             client.delete_event_source_mapping(UUID=uuid)
     response = raised.value.response
-    message = (f"Cannot {operation} the event source mapping {uuid} while it is in state "
-               f"{state}. Wait until the state is Enabled or Disabled, then retry.")
+    message = f"Cannot {operation} the event source mapping because it is in use."
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert response["ResponseMetadata"]["HTTPHeaders"]["x-amzn-errortype"] == (
         "ResourceInUseException")

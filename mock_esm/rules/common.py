@@ -35,6 +35,9 @@ TOO_MANY_FILTERS = ("FilterCriteria can contain at most 5 filters, but {count} w
                     "Combine patterns or request a quota increase.")
 FUTURE_TIMESTAMP = ("StartingPositionTimestamp ({timestamp}) cannot be in the future; use a time "
                     "at or before now, or StartingPosition LATEST.")
+EARLIEST_TIMESTAMP = ("StartingPositionTimestamp ({timestamp}) must be at or after "
+                      "1970-01-01T00:00:00Z (Unix time 0); use StartingPosition TRIM_HORIZON to "
+                      "read from the oldest record.")
 TIMESTAMP_WITHOUT_AT_TIMESTAMP = ("StartingPositionTimestamp is only valid when "
                                   "StartingPosition is AT_TIMESTAMP.")
 KAFKA_METRICS_ONLY = ("MetricsConfig metric 'KafkaMetrics' is only valid for Amazon MSK and "
@@ -131,11 +134,22 @@ def check_starting_position(settings: Settings, *, required: bool,
         timestamp = settings.get("StartingPositionTimestamp")
         if timestamp is None:
             raise refuse(NEED_TIMESTAMP)
+        # Before Unix time 0, SDKs cannot turn the value back into a datetime in every time
+        # zone (year 1 under UTC-5 is year 0); no stream holds records from then anyway.
+        if timestamp < 0:
+            raise refuse(EARLIEST_TIMESTAMP.format(timestamp=_describe(timestamp)))
         if timestamp > clock.now():
-            when = datetime.datetime.fromtimestamp(timestamp, datetime.timezone.utc)
-            raise refuse(FUTURE_TIMESTAMP.format(timestamp=when.isoformat()))
+            raise refuse(FUTURE_TIMESTAMP.format(timestamp=_describe(timestamp)))
     elif settings.get("StartingPositionTimestamp") is not None:
         raise refuse(TIMESTAMP_WITHOUT_AT_TIMESTAMP)
+
+
+def _describe(timestamp: float) -> str:
+    """The timestamp as ISO 8601 where a datetime can hold it, else the number received."""
+    try:
+        return datetime.datetime.fromtimestamp(timestamp, datetime.timezone.utc).isoformat()
+    except (OverflowError, OSError, ValueError):
+        return repr(timestamp)
 
 
 def check_record_age(settings: Settings) -> None:
