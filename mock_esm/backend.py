@@ -1,18 +1,22 @@
 """The in-memory Lambda service: mappings per (account, region) and the five operations.
 
 Plain dicts in, mapping records out; nothing here knows about botocore or HTTP, so the
-in-process interceptor, the WSGI server and the ``responses`` adapter all share it.  One
-re-entrant lock guards every read and write: reads mutate too, because they settle transitions.
+in-process interceptor, the WSGI server and the ``responses`` adapter all share it.  Each
+backend owns one re-entrant lock, taken here and nowhere else, around every read and write (reads
+mutate too, because they settle transitions).  The operations read the clock and render their
+answer under it, so calls are served in the order of their timestamps and no other thread can
+change a mapping between an operation and its answer.
 """
 
 from __future__ import annotations
 
 import threading
+import uuid as uuidlib
 from typing import (
-    TYPE_CHECKING,
     Any,
     Callable,
     Dict,
+    Iterable,
     Iterator,
     List,
     Mapping,
@@ -21,7 +25,7 @@ from typing import (
     Union,
 )
 
-from . import clock
+from . import clock, validation
 from .arns import FunctionRef, mapping_arn, resolve_function
 from .errors import (
     NOT_FOUND_MESSAGE,
@@ -29,8 +33,6 @@ from .errors import (
     ResourceInUseException,
     ResourceNotFoundException,
 )
-from .ids import mapping_uuid
-from .lazy import LazyModule
 from .mapping import (
     CREATING,
     DELETING,
@@ -43,11 +45,6 @@ from .mapping import (
 )
 from .pagination import OrderedIndex, decode_marker, encode_marker
 from .sources import SourceKind, kind_for, parse_arn
-
-if TYPE_CHECKING:
-    from . import validation
-else:  # the shape table and the per-source rules load with the first Create or Update
-    validation = LazyModule("mock_esm.validation", globals(), "validation")
 
 MAX_PAGE = 100
 
@@ -83,10 +80,10 @@ def owner_key(key: str, fields: Mapping[str, Any]) -> str:
 class EsmBackend:
     """The mappings of one account in one region."""
 
-    def __init__(self, account_id: str, region: str, lock: threading.RLock) -> None:
+    def __init__(self, account_id: str, region: str) -> None:
         self.account_id = account_id
         self.region = region
-        self.lock = lock
+        self._lock = threading.RLock()
         self._by_uuid: Dict[str, EventSourceMapping] = {}
         self._by_seq: Dict[int, EventSourceMapping] = {}
         self._all = OrderedIndex()
@@ -172,8 +169,9 @@ class EsmBackend:
 
     # -- operations ----------------------------------------------------------------------------
 
-    def create(self, request: Mapping[str, Any], now: float, transition_seconds: float,
-               check: Optional[ExistenceCheck] = None) -> EventSourceMapping:
+    def create(self, request: Mapping[str, Any], transition_seconds: float,
+               check: Optional[ExistenceCheck] = None) -> bytes:
+        """Store a new mapping; its API view as JSON."""
         validation.check_types(request)
         kind = kind_for(request.get("EventSourceArn"), request.get("SelfManagedEventSource"))
         settings = validation.check_create(kind, request)
@@ -183,11 +181,10 @@ class EsmBackend:
         fields["FunctionArn"] = function.arn
         if check is not None:
             check(kind, function.arn, request.get("EventSourceArn"))
-        with self.lock:
+        with self._lock:
+            now = clock.now()
             self._check_duplicate(key, fields, function, kind.duplicate_template, now)
-            uuid = mapping_uuid()
-            while uuid in self._by_uuid:  # 2**-122 per pair; cheap to rule out
-                uuid = mapping_uuid()
+            uuid = str(uuidlib.uuid4())
             mapping = EventSourceMapping(
                 uuid=uuid, arn=mapping_arn(self.account_id, self.region, uuid), kind=kind,
                 account_id=self.account_id, region=self.region, seq=self._next_seq,
@@ -203,17 +200,19 @@ class EsmBackend:
             self._by_uuid[uuid] = mapping
             self._by_seq[mapping.seq] = mapping
             self._index(mapping)
-            return mapping
+            return mapping.json_bytes()
 
-    def get(self, uuid: str, now: float) -> EventSourceMapping:
-        with self.lock:
-            return self._live(uuid, now)
+    def get(self, uuid: str) -> bytes:
+        """The mapping's API view as JSON."""
+        with self._lock:
+            return self._live(uuid, clock.now()).json_bytes()
 
-    def update(self, uuid: str, request: Mapping[str, Any], now: float,
-               transition_seconds: float,
-               check: Optional[ExistenceCheck] = None) -> EventSourceMapping:
+    def update(self, uuid: str, request: Mapping[str, Any], transition_seconds: float,
+               check: Optional[ExistenceCheck] = None) -> bytes:
+        """Change a settled mapping; its API view as JSON."""
         validation.check_types(request)
-        with self.lock:
+        with self._lock:
+            now = clock.now()
             mapping = self._live(uuid, now)
             if mapping.pending:
                 raise ResourceInUseException(
@@ -244,20 +243,23 @@ class EsmBackend:
                 mapping.begin(DISABLING, DISABLED, now, transition_seconds)
             else:
                 mapping.begin(UPDATING, mapping.state, now, transition_seconds)
-            return mapping
+            return mapping.json_bytes()
 
-    def delete(self, uuid: str, now: float, transition_seconds: float) -> EventSourceMapping:
-        with self.lock:
+    def delete(self, uuid: str, transition_seconds: float) -> bytes:
+        """Start deleting a settled mapping; its API view, in state Deleting, as JSON."""
+        with self._lock:
+            now = clock.now()
             mapping = self._live(uuid, now)
             if mapping.pending:
                 raise ResourceInUseException(
                     IN_USE.format(action="delete", uuid=uuid, state=mapping.state))
             mapping.begin(DELETING, None, now, transition_seconds)
-            return mapping
+            return mapping.json_bytes()
 
     def list(self, *, event_source_arn: Optional[str], function_name: Optional[str],
-             marker: Optional[str], max_items: Optional[int],
-             now: float) -> Tuple[List[EventSourceMapping], Optional[str]]:
+             marker: Optional[str],
+             max_items: Optional[int]) -> Tuple[List[bytes], Optional[str]]:
+        """One page of API views as JSON, and the marker of the next page (None at the end)."""
         function_arn: Optional[str] = None
         if event_source_arn is not None:
             parse_arn(event_source_arn)
@@ -266,7 +268,8 @@ class EsmBackend:
         scope = f"{self.account_id}|{self.region}|{event_source_arn}|{function_arn}"
         after = decode_marker(marker, scope)
         limit = MAX_PAGE if max_items is None else min(max_items, MAX_PAGE)
-        with self.lock:
+        with self._lock:
+            now = clock.now()
             page: List[EventSourceMapping] = []
             for seq in self._candidates(event_source_arn, function_arn, after):
                 mapping = self._by_seq[seq]
@@ -274,9 +277,10 @@ class EsmBackend:
                     self._forget(mapping)
                     continue
                 if len(page) == limit:
-                    return page, encode_marker(page[-1].seq, scope)
+                    return [held.json_bytes() for held in page], encode_marker(page[-1].seq,
+                                                                               scope)
                 page.append(mapping)
-            return page, None
+            return [held.json_bytes() for held in page], None
 
     def _candidates(self, event_source_arn: Optional[str], function_arn: Optional[str],
                     after: int) -> Iterator[int]:
@@ -301,7 +305,7 @@ class EsmBackend:
 
     def snapshot(self, now: float) -> List[EventSourceMapping]:
         """Every live mapping in creation order, caught up with the clock."""
-        with self.lock:
+        with self._lock:
             live = []
             for seq in list(self._all.seqs):
                 mapping = self._by_seq[seq]
@@ -311,15 +315,48 @@ class EsmBackend:
                     self._forget(mapping)
             return live
 
+    def rendered(self, now: float) -> List[bytes]:
+        """Every live mapping's API view as JSON, in creation order."""
+        with self._lock:
+            return [mapping.json_bytes() for mapping in self.snapshot(now)]
+
+    def record_result(self, uuid: str, result: str, now: float) -> None:
+        """Set ``LastProcessingResult``, as AWS reports it after a delivery, on a mapping that
+        reports it.  The settings are replaced, never changed in place, so a reader holding the
+        old ones is not disturbed."""
+        with self._lock:
+            mapping = self._by_uuid.get(uuid)
+            if (mapping is None or not mapping.advance(now)
+                    or "LastProcessingResult" not in mapping.fields
+                    or mapping.fields["LastProcessingResult"] == result):
+                return
+            mapping.fields = {**mapping.fields, "LastProcessingResult": result}
+            mapping.touch()
+
+    def tags(self, arn: str, add: Optional[Mapping[str, str]] = None,
+             remove: Optional[Iterable[str]] = None) -> Optional[Dict[str, str]]:
+        """The tags of the mapping ``arn`` names, after adding ``add`` and removing ``remove``;
+        None when no live mapping has that ARN."""
+        with self._lock:
+            mapping = self._find_by_arn(arn, clock.now())
+            if mapping is None:
+                return None
+            if add:
+                mapping.tags = {**mapping.tags, **add}
+            if remove is not None:
+                removed = set(remove)
+                mapping.tags = {k: v for k, v in mapping.tags.items() if k not in removed}
+            return dict(mapping.tags)
+
     def settle(self, now: float) -> None:
-        with self.lock:
+        with self._lock:
             for mapping in list(self._by_uuid.values()):
                 if not mapping.finish_pending(now):
                     self._forget(mapping)
 
-    def find_by_arn(self, arn: str, now: float) -> Optional[EventSourceMapping]:
+    def _find_by_arn(self, arn: str, now: float) -> Optional[EventSourceMapping]:
         uuid = arn.rsplit(":", 1)[-1]
-        with self.lock:
+        with self._lock:
             mapping = self._by_uuid.get(uuid)
             if mapping is None or mapping.arn != arn:
                 return None
@@ -336,26 +373,26 @@ class BackendRegistry:
     """Backends keyed by (account, region), created on first use, cleared by ``reset``."""
 
     def __init__(self) -> None:
-        self.lock = threading.RLock()
+        self._lock = threading.RLock()
         self._backends: Dict[Tuple[str, str], EsmBackend] = {}
 
     def get(self, account_id: str, region: str) -> EsmBackend:
         backend = self._backends.get((account_id, region))
         if backend is None:
-            with self.lock:
+            with self._lock:
                 backend = self._backends.get((account_id, region))
                 if backend is None:
-                    backend = EsmBackend(account_id, region, self.lock)
+                    backend = EsmBackend(account_id, region)
                     self._backends[(account_id, region)] = backend
         return backend
 
     def backends(self) -> Iterator[EsmBackend]:
-        with self.lock:
+        with self._lock:
             items = list(self._backends.values())
         return iter(items)
 
     def reset(self) -> None:
-        with self.lock:
+        with self._lock:
             self._backends.clear()
 
     def settle(self, now: Optional[float] = None) -> None:

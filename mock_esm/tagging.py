@@ -13,7 +13,6 @@ import re
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import unquote
 
-from . import clock
 from .backend import EsmBackend
 from .errors import (
     InvalidRequestContentException,
@@ -21,7 +20,6 @@ from .errors import (
     UnknownOperationException,
     validation_error,
 )
-from .routing import TAGS_PREFIX
 
 # The botocore model's TaggableResource pattern, anchored, and its event-source-mapping branch.
 _TAGGABLE_SOURCE = (
@@ -36,6 +34,7 @@ ESM_ARN = re.compile(
     r"event-source-mapping:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
     r"[0-9a-fA-F]{12}$")
 
+TAGS_PREFIX = "/2017-03-31/tags/"
 NOT_FOUND = "Event source mapping not found: {arn}"
 
 
@@ -83,15 +82,9 @@ def handle(backend: EsmBackend, method: str, path: str, query: Mapping[str, Any]
         raise ResourceNotFoundException(f"Function not found: {arn}")
     tags: Optional[Dict[str, str]] = _tags(request) if method == "POST" else None
     keys = _tag_keys(query) if method == "DELETE" else None
-    with backend.lock:
-        mapping = backend.find_by_arn(arn, clock.now())
-        if mapping is None:
-            raise ResourceNotFoundException(NOT_FOUND.format(arn=arn))
-        if tags is not None:
-            mapping.tags = {**mapping.tags, **tags}
-        elif keys is not None:
-            removed = set(keys)
-            mapping.tags = {k: v for k, v in mapping.tags.items() if k not in removed}
-        else:
-            return 200, json.dumps({"Tags": mapping.tags}).encode()
+    held = backend.tags(arn, add=tags, remove=keys)
+    if held is None:
+        raise ResourceNotFoundException(NOT_FOUND.format(arn=arn))
+    if tags is None and keys is None:
+        return 200, json.dumps({"Tags": held}).encode()
     return 204, b""
