@@ -91,8 +91,8 @@ class EsmBackend:
         self._by_function: Dict[str, OrderedIndex] = {}
         # (source, function) -> the one seq, or an index once a pair has several (Kafka topics,
         # MQ queues): a bare int keeps the usual one-mapping pair to a tuple and a dict slot.
+        # It serves both the listing filtered on both and the duplicate check.
         self._by_pair: Dict[Tuple[str, str], Union[int, OrderedIndex]] = {}
-        self._owners: Dict[Tuple[str, str], str] = {}
         self._next_seq = 0
 
     # -- bookkeeping ---------------------------------------------------------------------------
@@ -115,8 +115,6 @@ class EsmBackend:
             index = self._by_pair[pair] = OrderedIndex()
             index.add(held)
             index.add(mapping.seq)
-        self._owners[(owner_key(mapping.source_key, mapping.fields),
-                      mapping.function_arn)] = mapping.uuid
 
     def _unindex(self, mapping: EventSourceMapping) -> None:
         self._all.remove(mapping.seq)
@@ -135,9 +133,6 @@ class EsmBackend:
                 del self._by_pair[pair]
         elif held == mapping.seq:
             del self._by_pair[pair]
-        owner = (owner_key(mapping.source_key, mapping.fields), mapping.function_arn)
-        if self._owners.get(owner) == mapping.uuid:
-            del self._owners[owner]
 
     def _forget(self, mapping: EventSourceMapping) -> None:
         self._unindex(mapping)
@@ -155,17 +150,19 @@ class EsmBackend:
 
     def _check_duplicate(self, key: str, fields: Mapping[str, Any], function: FunctionRef,
                          kind_template: str, now: float, ignore: Optional[str] = None) -> None:
-        owner = self._owners.get((owner_key(key, fields), function.arn))
-        if owner is None or owner == ignore:
+        held = self._by_pair.get((key, function.arn))
+        if held is None:
             return
-        mapping = self._by_uuid.get(owner)
-        if mapping is None:
-            return
-        if not mapping.advance(now):
-            self._forget(mapping)
-            return
-        raise ResourceConflictException(
-            kind_template.format(source=key, function=function.name, uuid=owner))
+        owner = owner_key(key, fields)
+        for seq in (held,) if isinstance(held, int) else list(held.seqs):
+            mapping = self._by_seq[seq]
+            if mapping.uuid == ignore or owner_key(key, mapping.fields) != owner:
+                continue
+            if not mapping.advance(now):
+                self._forget(mapping)
+                continue
+            raise ResourceConflictException(
+                kind_template.format(source=key, function=function.name, uuid=mapping.uuid))
 
     # -- operations ----------------------------------------------------------------------------
 
