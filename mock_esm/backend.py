@@ -1,11 +1,11 @@
 """The in-memory Lambda service: mappings per (account, region) and the five operations.
 
-Plain dicts in, mapping records out; nothing here knows about botocore or HTTP, so the
-in-process interceptor, the WSGI server and the ``responses`` adapter all share it.  Each
-backend owns one re-entrant lock, taken here and nowhere else, around every read and write (reads
-mutate too, because they settle transitions).  The operations read the clock and render their
-answer under it, so calls are served in the order of their timestamps and no other thread can
-change a mapping between an operation and its answer.
+Plain dicts in, each mapping's API view as JSON bytes out; nothing here knows about botocore or
+HTTP, so the in-process interceptor, the WSGI server and the ``responses`` adapter all share it.
+Each backend owns one re-entrant lock, taken here and nowhere else, around every read and write
+(reads mutate too, because they settle transitions).  The operations read the clock and render
+their answer under it, so calls are served in the order of their timestamps and no other thread
+can change a mapping between an operation and its answer.
 """
 
 from __future__ import annotations
