@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import json
 import time
+import uuid
 from typing import Any, Dict, Iterator, List
 
 import boto3
@@ -157,7 +158,7 @@ def time_zone(monkeypatch) -> Iterator[Any]:
     time.tzset()
 
 
-def test_a_time_zone_change_is_followed_by_the_kept_timestamps(recorded, time_zone):
+def test_a_time_zone_change_is_followed_by_the_answers(recorded, time_zone):
     client, calls, esm = recorded
     uuid = client.create_event_source_mapping(FunctionName="worker", **CREATES["sqs"])["UUID"]
     esm.settle()
@@ -180,3 +181,19 @@ def test_bodies_are_compact_ascii_json_as_json_dumps_writes_them(recorded):
     body = calls[-1][2]
     assert body == json.dumps(json.loads(body), separators=(",", ":")).encode()
     assert b"Z\\u00fcrich" in body and body.isascii()
+
+
+def test_mapping_uuids_and_request_ids_are_random_version_4_uuids(recorded):
+    client, _, _ = recorded
+    answers = [client.create_event_source_mapping(FunctionName="worker",
+                                                  EventSourceArn=f"{QUEUE_ARN}-{i}")
+               for i in range(20)]
+    for key in ("UUID", "RequestId"):
+        values = [a["UUID"] if key == "UUID" else a["ResponseMetadata"]["RequestId"]
+                  for a in answers]
+        parsed = [uuid.UUID(value) for value in values]
+        assert [str(u) for u in parsed] == values  # canonical lower-case 36-character form
+        assert {u.version for u in parsed} == {4}
+        assert len(set(values)) == len(values)
+    for answer in answers:
+        assert answer["EventSourceMappingArn"].endswith(":event-source-mapping:" + answer["UUID"])
