@@ -54,13 +54,12 @@ def _populate(client: Any, region: str, count: int, through_boto3: bool) -> None
             client.create_event_source_mapping(
                 EventSourceArn=f"arn:aws:sqs:{region}:{ACCOUNT}:q{i}", FunctionName="f")
         return
-    from mock_esm import clock
     from mock_esm.runtime import RUNTIME
 
     backend = RUNTIME.registry.get(ACCOUNT, region)
     for i in range(count):
         backend.create({"EventSourceArn": f"arn:aws:sqs:{region}:{ACCOUNT}:q{i}",
-                        "FunctionName": "f"}, clock.now(), 0.0)
+                        "FunctionName": "f"}, 0.0)
 
 
 def _walk(client: Any, **filters: Any) -> float:

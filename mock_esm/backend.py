@@ -1,19 +1,23 @@
 """The in-memory Lambda service: mappings per (account, region) and the five operations.
 
-Plain dicts in, mapping records out; nothing here knows about botocore or HTTP, so the
-in-process interceptor, the WSGI server and the ``responses`` adapter all share it.  One
-re-entrant lock guards every read and write: reads mutate too, because they settle transitions.
+Plain dicts in, each mapping's API view as JSON bytes out; nothing here knows about botocore or
+HTTP, so the in-process interceptor, the WSGI server and the ``responses`` adapter all share it.
+Each backend owns one re-entrant lock, taken here and nowhere else, around every read and write
+(reads mutate too, because they settle transitions).  The operations read the clock and render
+their answer under it, so calls are served in the order of their timestamps and no other thread
+can change a mapping between an operation and its answer.
 """
 
 from __future__ import annotations
 
 import itertools
 import threading
+import uuid as uuidlib
 from typing import (
-    TYPE_CHECKING,
     Any,
     Callable,
     Dict,
+    Iterable,
     Iterator,
     List,
     Mapping,
@@ -22,7 +26,7 @@ from typing import (
     Union,
 )
 
-from . import clock, rules
+from . import clock, rules, validation
 from .arns import FunctionRef, mapping_arn, resolve_function
 from .errors import (
     NOT_FOUND_MESSAGE,
@@ -30,8 +34,6 @@ from .errors import (
     ResourceInUseException,
     ResourceNotFoundException,
 )
-from .ids import mapping_uuid
-from .lazy import LazyModule
 from .mapping import (
     CREATING,
     DELETING,
@@ -44,11 +46,6 @@ from .mapping import (
 )
 from .pagination import OrderedIndex, decode_marker, encode_marker
 from .sources import SourceKind, bootstrap_servers, kind_for, parse_arn
-
-if TYPE_CHECKING:
-    from . import validation
-else:  # the shape table and the per-source rules load with the first Create or Update
-    validation = LazyModule("mock_esm.validation", globals(), "validation")
 
 MAX_PAGE = 100
 # Each backend's markers name the backend they came from: a backend made after a reset, or in
@@ -91,10 +88,10 @@ def owner_keys(key: str, fields: Mapping[str, Any]) -> Tuple[str, ...]:
 class EsmBackend:
     """The mappings of one account in one region."""
 
-    def __init__(self, account_id: str, region: str, lock: threading.RLock) -> None:
+    def __init__(self, account_id: str, region: str) -> None:
         self.account_id = account_id
         self.region = region
-        self.lock = lock
+        self._lock = threading.RLock()
         self._by_uuid: Dict[str, EventSourceMapping] = {}
         self._by_seq: Dict[int, EventSourceMapping] = {}
         self._all = OrderedIndex()
@@ -102,8 +99,8 @@ class EsmBackend:
         self._by_function: Dict[str, OrderedIndex] = {}
         # (source, function) -> the one seq, or an index once a pair has several (Kafka topics,
         # MQ queues): a bare int keeps the usual one-mapping pair to a tuple and a dict slot.
+        # It serves both the listing filtered on both and the duplicate check.
         self._by_pair: Dict[Tuple[str, str], Union[int, OrderedIndex]] = {}
-        self._owners: Dict[Tuple[str, str], str] = {}
         self._next_seq = 0
         self._generation = next(_GENERATIONS)
 
@@ -127,8 +124,6 @@ class EsmBackend:
             index = self._by_pair[pair] = OrderedIndex()
             index.add(held)
             index.add(mapping.seq)
-        for owner in owner_keys(mapping.source_key, mapping.fields):
-            self._owners[(owner, mapping.function_arn)] = mapping.uuid
 
     def _unindex(self, mapping: EventSourceMapping) -> None:
         self._all.remove(mapping.seq)
@@ -147,10 +142,6 @@ class EsmBackend:
                 del self._by_pair[pair]
         elif held == mapping.seq:
             del self._by_pair[pair]
-        for key in owner_keys(mapping.source_key, mapping.fields):
-            owner = (key, mapping.function_arn)
-            if self._owners.get(owner) == mapping.uuid:
-                del self._owners[owner]
 
     def _forget(self, mapping: EventSourceMapping) -> None:
         self._unindex(mapping)
@@ -168,23 +159,34 @@ class EsmBackend:
 
     def _check_duplicate(self, key: str, fields: Mapping[str, Any], function: FunctionRef,
                          kind: SourceKind, now: float, ignore: Optional[str] = None) -> None:
-        for identity in owner_keys(key, fields):
-            owner = self._owners.get((identity, function.arn))
-            if owner is None or owner == ignore:
-                continue
-            mapping = self._by_uuid.get(owner)
-            if mapping is None:
+        identities = set(owner_keys(key, fields))
+        for mapping in self._duplicate_candidates(key, function.arn):
+            if mapping.uuid == ignore or identities.isdisjoint(
+                    owner_keys(mapping.source_key, mapping.fields)):
                 continue
             if not mapping.advance(now):
                 self._forget(mapping)
                 continue
             raise ResourceConflictException(
-                kind.duplicate_message(key, fields, function.name, function.arn, owner))
+                kind.duplicate_message(key, fields, function.name, function.arn, mapping.uuid))
+
+    def _duplicate_candidates(self, key: str, function_arn: str) -> List[EventSourceMapping]:
+        """The mappings that could hold one of ``key``'s identities for this function: those of
+        the same (source, function) pair, or for a self-managed cluster, whose server list may
+        overlap another's, every mapping of the function."""
+        if key.startswith("kafka://"):
+            index = self._by_function.get(function_arn)
+            seqs = [] if index is None else list(index.seqs)
+        else:
+            held = self._by_pair.get((key, function_arn))
+            seqs = [] if held is None else [held] if isinstance(held, int) else list(held.seqs)
+        return [self._by_seq[seq] for seq in seqs]
 
     # -- operations ----------------------------------------------------------------------------
 
-    def create(self, request: Mapping[str, Any], now: float, transition_seconds: float,
-               check: Optional[ExistenceCheck] = None) -> EventSourceMapping:
+    def create(self, request: Mapping[str, Any], transition_seconds: float,
+               check: Optional[ExistenceCheck] = None) -> bytes:
+        """Store a new mapping; its API view as JSON."""
         validation.check_types(request)
         kind = kind_for(request.get("EventSourceArn"), request.get("SelfManagedEventSource"))
         settings = validation.check_create(kind, request)
@@ -194,11 +196,10 @@ class EsmBackend:
         fields["FunctionArn"] = function.arn
         if check is not None:
             check(kind, function.arn, request.get("EventSourceArn"))
-        with self.lock:
+        with self._lock:
+            now = clock.now()
             self._check_duplicate(key, fields, function, kind, now)
-            uuid = mapping_uuid()
-            while uuid in self._by_uuid:  # 2**-122 per pair; cheap to rule out
-                uuid = mapping_uuid()
+            uuid = str(uuidlib.uuid4())
             rules.fill_identity_defaults(kind, fields, uuid)
             mapping = EventSourceMapping(
                 uuid=uuid, arn=mapping_arn(self.account_id, self.region, uuid), kind=kind,
@@ -215,17 +216,19 @@ class EsmBackend:
             self._by_uuid[uuid] = mapping
             self._by_seq[mapping.seq] = mapping
             self._index(mapping)
-            return mapping
+            return mapping.json_bytes()
 
-    def get(self, uuid: str, now: float) -> EventSourceMapping:
-        with self.lock:
-            return self._live(uuid, now)
+    def get(self, uuid: str) -> bytes:
+        """The mapping's API view as JSON."""
+        with self._lock:
+            return self._live(uuid, clock.now()).json_bytes()
 
-    def update(self, uuid: str, request: Mapping[str, Any], now: float,
-               transition_seconds: float,
-               check: Optional[ExistenceCheck] = None) -> EventSourceMapping:
+    def update(self, uuid: str, request: Mapping[str, Any], transition_seconds: float,
+               check: Optional[ExistenceCheck] = None) -> bytes:
+        """Change a settled mapping; its API view as JSON."""
         validation.check_types(request)
-        with self.lock:
+        with self._lock:
+            now = clock.now()
             mapping = self._live(uuid, now)
             if mapping.pending:
                 raise ResourceInUseException(
@@ -256,20 +259,23 @@ class EsmBackend:
                 mapping.begin(DISABLING, DISABLED, now, transition_seconds)
             else:
                 mapping.begin(UPDATING, mapping.state, now, transition_seconds)
-            return mapping
+            return mapping.json_bytes()
 
-    def delete(self, uuid: str, now: float, transition_seconds: float) -> EventSourceMapping:
-        with self.lock:
+    def delete(self, uuid: str, transition_seconds: float) -> bytes:
+        """Start deleting a settled mapping; its API view, in state Deleting, as JSON."""
+        with self._lock:
+            now = clock.now()
             mapping = self._live(uuid, now)
             if mapping.pending:
                 raise ResourceInUseException(
                     IN_USE.format(action="delete"))
             mapping.begin(DELETING, None, now, transition_seconds)
-            return mapping
+            return mapping.json_bytes()
 
     def list(self, *, event_source_arn: Optional[str], function_name: Optional[str],
-             marker: Optional[str], max_items: Optional[int],
-             now: float) -> Tuple[List[EventSourceMapping], Optional[str]]:
+             marker: Optional[str],
+             max_items: Optional[int]) -> Tuple[List[bytes], Optional[str]]:
+        """One page of API views as JSON, and the marker of the next page (None at the end)."""
         function_arn: Optional[str] = None
         if event_source_arn is not None:
             parse_arn(event_source_arn)
@@ -279,7 +285,8 @@ class EsmBackend:
                  f"{function_arn}")
         after = decode_marker(marker, scope)
         limit = MAX_PAGE if max_items is None else min(max_items, MAX_PAGE)
-        with self.lock:
+        with self._lock:
+            now = clock.now()
             page: List[EventSourceMapping] = []
             for seq in self._candidates(event_source_arn, function_arn, after):
                 mapping = self._by_seq[seq]
@@ -287,9 +294,10 @@ class EsmBackend:
                     self._forget(mapping)
                     continue
                 if len(page) == limit:
-                    return page, encode_marker(page[-1].seq, scope)
+                    return [held.json_bytes() for held in page], encode_marker(page[-1].seq,
+                                                                               scope)
                 page.append(mapping)
-            return page, None
+            return [held.json_bytes() for held in page], None
 
     def _candidates(self, event_source_arn: Optional[str], function_arn: Optional[str],
                     after: int) -> Iterator[int]:
@@ -314,7 +322,7 @@ class EsmBackend:
 
     def snapshot(self, now: float) -> List[EventSourceMapping]:
         """Every live mapping in creation order, caught up with the clock."""
-        with self.lock:
+        with self._lock:
             live = []
             for seq in list(self._all.seqs):
                 mapping = self._by_seq[seq]
@@ -324,15 +332,48 @@ class EsmBackend:
                     self._forget(mapping)
             return live
 
+    def rendered(self, now: float) -> List[bytes]:
+        """Every live mapping's API view as JSON, in creation order."""
+        with self._lock:
+            return [mapping.json_bytes() for mapping in self.snapshot(now)]
+
+    def record_result(self, uuid: str, result: str, now: float) -> None:
+        """Set ``LastProcessingResult``, as AWS reports it after a delivery, on a mapping that
+        reports it.  The settings are replaced, never changed in place, so a reader holding the
+        old ones is not disturbed."""
+        with self._lock:
+            mapping = self._by_uuid.get(uuid)
+            if (mapping is None or not mapping.advance(now)
+                    or "LastProcessingResult" not in mapping.fields
+                    or mapping.fields["LastProcessingResult"] == result):
+                return
+            mapping.fields = {**mapping.fields, "LastProcessingResult": result}
+            mapping.touch()
+
+    def tags(self, arn: str, add: Optional[Mapping[str, str]] = None,
+             remove: Optional[Iterable[str]] = None) -> Optional[Dict[str, str]]:
+        """The tags of the mapping ``arn`` names, after adding ``add`` and removing ``remove``;
+        None when no live mapping has that ARN."""
+        with self._lock:
+            mapping = self._find_by_arn(arn, clock.now())
+            if mapping is None:
+                return None
+            if add:
+                mapping.tags = {**mapping.tags, **add}
+            if remove is not None:
+                removed = set(remove)
+                mapping.tags = {k: v for k, v in mapping.tags.items() if k not in removed}
+            return dict(mapping.tags)
+
     def settle(self, now: float) -> None:
-        with self.lock:
+        with self._lock:
             for mapping in list(self._by_uuid.values()):
                 if not mapping.finish_pending(now):
                     self._forget(mapping)
 
-    def find_by_arn(self, arn: str, now: float) -> Optional[EventSourceMapping]:
+    def _find_by_arn(self, arn: str, now: float) -> Optional[EventSourceMapping]:
         uuid = arn.rsplit(":", 1)[-1]
-        with self.lock:
+        with self._lock:
             mapping = self._by_uuid.get(uuid)
             if mapping is None or mapping.arn != arn:
                 return None
@@ -349,26 +390,26 @@ class BackendRegistry:
     """Backends keyed by (account, region), created on first use, cleared by ``reset``."""
 
     def __init__(self) -> None:
-        self.lock = threading.RLock()
+        self._lock = threading.RLock()
         self._backends: Dict[Tuple[str, str], EsmBackend] = {}
 
     def get(self, account_id: str, region: str) -> EsmBackend:
         backend = self._backends.get((account_id, region))
         if backend is None:
-            with self.lock:
+            with self._lock:
                 backend = self._backends.get((account_id, region))
                 if backend is None:
-                    backend = EsmBackend(account_id, region, self.lock)
+                    backend = EsmBackend(account_id, region)
                     self._backends[(account_id, region)] = backend
         return backend
 
     def backends(self) -> Iterator[EsmBackend]:
-        with self.lock:
+        with self._lock:
             items = list(self._backends.values())
         return iter(items)
 
     def reset(self) -> None:
-        with self.lock:
+        with self._lock:
             self._backends.clear()
 
     def settle(self, now: Optional[float] = None) -> None:

@@ -4,8 +4,7 @@ botocore emits ``before-call.lambda.<Operation>`` with ``emit_until_response``: 
 that returns ``(http_response, parsed)`` ends the call, so nothing after us (moto's
 ``before-send`` handler included) ever sees it.  We render real JSON bytes and let botocore's own
 ``rest-json`` parser turn them into the dict users get, so they get exactly what a real response
-would give them (for successful answers through a compiled copy of that parser, checked against
-it: see :mod:`mock_esm.compiled_parser`).
+would give them (see :mod:`mock_esm.answers`).
 
 A second handler on ``before-send.lambda`` stops Lambda calls that nobody answered from leaving
 the process while a mock is active.  botocore runs it before moto's general ``before-send``
@@ -17,23 +16,15 @@ from __future__ import annotations
 import io
 import sys
 import weakref
-from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional, Tuple
+from typing import Any, Dict, Iterator, Optional, Tuple
 
-from botocore import parsers
-from botocore.awsrequest import AWSResponse, HeadersDict
+from botocore.awsrequest import AWSResponse
 from botocore.handlers import BUILTIN_HANDLERS, REGISTER_FIRST
 from botocore.model import OperationModel
 
-from . import faults, moto_bridge, routing
-from .lazy import LazyModule
+from . import answers, faults, moto_bridge, routing, tagging
 from .moto_bridge import moto_active as moto_active
 from .runtime import RUNTIME
-
-if TYPE_CHECKING:
-    from . import compiled_parser, tagging
-else:  # loaded by the first answer, and by the first tag call
-    compiled_parser = LazyModule("mock_esm.compiled_parser", globals(), "compiled_parser")
-    tagging = LazyModule("mock_esm.tagging", globals(), "tagging")
 
 ESM_OPERATIONS = frozenset({
     "CreateEventSourceMapping", "GetEventSourceMapping", "UpdateEventSourceMapping",
@@ -42,7 +33,6 @@ ESM_OPERATIONS = frozenset({
 # Served only when the resource is an event source mapping ARN; function tags stay moto's.
 TAG_OPERATIONS = frozenset({"TagResource", "UntagResource", "ListTags"})
 
-_PARSER = parsers.create_parser("rest-json")
 _operation_models: Dict[str, OperationModel] = {}
 
 
@@ -63,33 +53,7 @@ def to_botocore(response: routing.Response, model: OperationModel,
                 url: str) -> Tuple[AWSResponse, Dict[str, Any]]:
     """The (http, parsed) pair botocore expects from a ``before-call`` handler."""
     http = AWSResponse(url, response.status, response.headers, _Body(response.body))
-    return http, parse(response, model)
-
-
-def parse(response: routing.Response, model: OperationModel) -> Dict[str, Any]:
-    """The dict botocore's own parser makes of this response, as a real one would give."""
-    if response.payload is not None and response.status < 300:
-        return compiled_parser.parse(model, response.status, response.headers, response.payload,
-                                     lambda: botocore_parse(response, model))
-    return botocore_parse(response, model)
-
-
-def botocore_parse(response: routing.Response, model: OperationModel) -> Dict[str, Any]:
-    """botocore's rest-json parser run on the response's bytes and headers."""
-    status, headers, body = response.status, response.headers, response.body
-    response_dict = {"status_code": status, "headers": headers, "body": body}
-    parsed: Dict[str, Any] = _PARSER.parse(response_dict, model.output_shape)
-    if status >= 300:
-        # The before-call path skips botocore's _add_modeled_error_fields; do its work here so
-        # users find Type/message at the top level exactly as with a real response.
-        code = parsed.get("Error", {}).get("Code")
-        error_shape = model.service_model.shape_for_error_code(code) if code else None
-        if error_shape is not None:
-            # Header members (TooManyRequestsException's Retry-After) are looked up by their
-            # model spelling: parse with the case-insensitive headers a real response carries.
-            parsed.update(_PARSER.parse(dict(response_dict, headers=HeadersDict(headers)),
-                                        error_shape))
-    return parsed
+    return http, answers.parse(response, model)
 
 
 def _region(context: Optional[Dict[str, Any]], request_signer: Any) -> str:

@@ -8,8 +8,7 @@ so a frozen or travelled clock decides what the caller sees, however far it jump
 from __future__ import annotations
 
 import json
-import json.encoder
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Dict, Optional
 
 from .sources import SourceKind
 
@@ -29,22 +28,9 @@ TRANSITIONAL = frozenset({CREATING, ENABLING, DISABLING, UPDATING, DELETING})
 _SLACK = 5e-7
 # Shared by every untagged mapping, never written: tagging gives a mapping a dict of its own.
 _NO_TAGS: Dict[str, str] = {}
-# json.dumps with options builds an encoder per call, and JSONEncoder.encode builds its C
-# encoder per call: build one, compact, once.  Views are plain JSON values without cycles, so
-# its cycle check is off (markers None).
-_ENCODER = json.JSONEncoder(separators=(",", ":"))
-_C_ENCODER: Optional[Callable[[Any, int], Any]] = None
-_make_c_encoder = getattr(json.encoder, "c_make_encoder", None)  # None without the accelerator
-if _make_c_encoder is not None:
-    _C_ENCODER = _make_c_encoder(
-        None, _ENCODER.default, json.encoder.encode_basestring_ascii, None, ":", ",", False,
-        False, True)
-
-
-def _encode(view: Dict[str, Any]) -> str:
-    if _C_ENCODER is not None:
-        return "".join(_C_ENCODER(view, 0))
-    return _ENCODER.encode(view)
+# json.dumps with options builds an encoder per call: build one, compact, once.  Views are plain
+# JSON values without cycles, so the cycle check is off.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False)
 
 
 class EventSourceMapping:
@@ -161,17 +147,9 @@ class EventSourceMapping:
         return view
 
     def json_bytes(self) -> bytes:
-        """The API view as JSON, rendered once per version (a cached one builds no view)."""
-        if self._rendered_version == self.version:
-            return self._rendered
-        return self.answer()[0]
-
-    def answer(self) -> Tuple[bytes, Dict[str, Any]]:
-        """The API view and its JSON.  Only the bytes are kept, per version: building the view
-        again costs a dict copy, keeping it would cost 250 bytes per mapping."""
-        version = self.version  # read first: a change made meanwhile must not be cached
-        view = self.to_api()
-        if self._rendered_version != version:
-            self._rendered = _encode(view).encode()
-            self._rendered_version = version
-        return self._rendered, view
+        """The API view as JSON, rendered once per version: reads of an unchanged mapping, the
+        usual case, reuse the bytes of the last write."""
+        if self._rendered_version != self.version:
+            self._rendered = _ENCODER.encode(self.to_api()).encode()
+            self._rendered_version = self.version
+        return self._rendered

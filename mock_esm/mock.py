@@ -28,8 +28,9 @@ from typing import (
     overload,
 )
 
-from . import clock, interceptor
+from . import answers, clock, interceptor
 from .faults import FAULTS
+from .routing import Response
 from .runtime import DEFAULT_TRANSITION_SECONDS, RUNTIME
 
 if TYPE_CHECKING:
@@ -383,8 +384,6 @@ class EsmMock:
                  region: Optional[str] = None) -> List[Dict[str, Any]]:
         """Every mapping, as boto3's get_event_source_mapping returns it (no ResponseMetadata)."""
         self._require_active("mappings")
-        from .routing import Response
-
         model = interceptor.operation_model("GetEventSourceMapping")
         now = clock.now()
         result: List[Dict[str, Any]] = []
@@ -393,9 +392,8 @@ class EsmMock:
                 continue
             if region is not None and backend.region != region:
                 continue
-            for mapping in backend.snapshot(now):
-                body, view = mapping.answer()
-                parsed = interceptor.parse(Response(200, {}, body, view), model)
+            for body in backend.rendered(now):
+                parsed = answers.parse(Response(200, {}, body), model)
                 parsed.pop("ResponseMetadata", None)
                 result.append(parsed)
         return result

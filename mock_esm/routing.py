@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Tuple
+import uuid as uuidlib
+from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Tuple
 from urllib.parse import unquote
 
-from . import clock
+from . import tagging
 from .backend import EsmBackend, ExistenceCheck
 from .errors import (
     AwsError,
@@ -22,27 +23,14 @@ from .errors import (
     validation_error,
 )
 from .faults import FAULTS
-from .ids import request_id
-from .lazy import LazyModule
-from .mapping import EventSourceMapping
-
-if TYPE_CHECKING:
-    from . import tagging
-else:  # only suites that tag mappings load it
-    tagging = LazyModule("mock_esm.tagging", globals(), "tagging")
 
 ESM_PREFIX = "/2015-03-31/event-source-mappings"
-TAGS_PREFIX = "/2017-03-31/tags/"
 
 
 class Response(NamedTuple):
     status: int
     headers: Dict[str, str]
     body: bytes
-    # The JSON value ``body`` serialises, when a successful answer has one to share: the
-    # in-process path builds the user's dict from it instead of decoding ``body`` again.
-    # Shared with the mapping records: read it, never change it.
-    payload: Optional[Mapping[str, Any]] = None
 
 
 class Call(NamedTuple):
@@ -55,7 +43,7 @@ class Call(NamedTuple):
 
 
 def _headers(body: bytes) -> Dict[str, str]:
-    return {"content-type": "application/json", "x-amzn-requestid": request_id(),
+    return {"content-type": "application/json", "x-amzn-requestid": str(uuidlib.uuid4()),
             "content-length": str(len(body))}
 
 
@@ -129,26 +117,20 @@ def _query_value(query: Mapping[str, Any], name: str) -> Optional[str]:
     return None if value is None else str(value)
 
 
-def _one(mapping: EventSourceMapping, status: int) -> Response:
-    body, view = mapping.answer()
-    return Response(status, _headers(body), body, view)
+def _one(body: bytes, status: int) -> Response:
+    return Response(status, _headers(body), body)
 
 
-def _page(page: List[EventSourceMapping], marker: Optional[str]) -> Response:
-    answers = [mapping.answer() for mapping in page]
-    body = b'{"EventSourceMappings":[' + b",".join(body for body, _ in answers) + b"]"
-    payload: Dict[str, Any] = {"EventSourceMappings": [view for _, view in answers]}
+def _page(page: List[bytes], marker: Optional[str]) -> Response:
+    body = b'{"EventSourceMappings":[' + b",".join(page) + b"]"
     if marker is not None:
         body += b',"NextMarker":' + json.dumps(marker).encode()
-        payload["NextMarker"] = marker
     body += b"}"
-    return Response(200, _headers(body), body, payload)
+    return Response(200, _headers(body), body)
 
 
 def _create(call: Call, uuid: str, query: Mapping[str, Any], body: bytes) -> Response:
-    mapping = call.backend.create(_json_body(body), clock.now(), call.transition_seconds,
-                                  call.check)
-    return _one(mapping, 202)
+    return _one(call.backend.create(_json_body(body), call.transition_seconds, call.check), 202)
 
 
 def _list(call: Call, uuid: str, query: Mapping[str, Any], body: bytes) -> Response:
@@ -156,8 +138,7 @@ def _list(call: Call, uuid: str, query: Mapping[str, Any], body: bytes) -> Respo
         event_source_arn=_query_value(query, "EventSourceArn"),
         function_name=_query_value(query, "FunctionName"),
         marker=_query_value(query, "Marker"),
-        max_items=_max_items(query.get("MaxItems")),
-        now=clock.now())
+        max_items=_max_items(query.get("MaxItems")))
     return _page(page, marker)
 
 
@@ -165,17 +146,16 @@ Handler = Callable[[Call, str, Mapping[str, Any], bytes], Response]
 
 
 def _get(call: Call, uuid: str, query: Mapping[str, Any], body: bytes) -> Response:
-    return _one(call.backend.get(uuid, clock.now()), 200)
+    return _one(call.backend.get(uuid), 200)
 
 
 def _update(call: Call, uuid: str, query: Mapping[str, Any], body: bytes) -> Response:
     request = _json_body(body)
-    return _one(call.backend.update(uuid, request, clock.now(), call.transition_seconds,
-                                    call.check), 202)
+    return _one(call.backend.update(uuid, request, call.transition_seconds, call.check), 202)
 
 
 def _delete(call: Call, uuid: str, query: Mapping[str, Any], body: bytes) -> Response:
-    return _one(call.backend.delete(uuid, clock.now(), call.transition_seconds), 202)
+    return _one(call.backend.delete(uuid, call.transition_seconds), 202)
 
 
 
@@ -214,7 +194,7 @@ _HANDLERS: Dict[str, Handler] = {
 def handle(call: Call, method: str, path: str, query: Mapping[str, Any], body: bytes) -> Response:
     """Serve one event-source-mapping request; AWS errors come back as error responses."""
     try:
-        if path.startswith(TAGS_PREFIX):
+        if path.startswith(tagging.TAGS_PREFIX):
             request = _json_body(body) if method == "POST" else {}
             status, payload = tagging.handle(call.backend, method, path, query, request)
             return Response(status, _headers(payload), payload)
@@ -226,8 +206,7 @@ def handle(call: Call, method: str, path: str, query: Mapping[str, Any], body: b
             injected = FAULTS.take(operation)
             if injected is not None:
                 raise injected
-        with call.backend.lock:  # render before another thread can change the mapping
-            # Collection operations take no UUID; they are handed an empty one.
-            return _HANDLERS[operation](call, route[1] or "", query, body)
+        # Collection operations take no UUID; they are handed an empty one.
+        return _HANDLERS[operation](call, route[1] or "", query, body)
     except AwsError as error:
         return error_response(error)

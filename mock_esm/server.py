@@ -215,7 +215,7 @@ class EsmServer:
                 continue
             if region is not None and backend.region != region:
                 continue
-            parts.extend(mapping.json_bytes() for mapping in backend.snapshot(now))
+            parts.extend(backend.rendered(now))
         return b"[" + b",".join(parts) + b"]"
 
 

@@ -12,7 +12,6 @@ import json
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import unquote
 
-from . import clock
 from .backend import EsmBackend
 from .errors import (
     InvalidRequestContentException,
@@ -20,11 +19,11 @@ from .errors import (
     UnknownOperationException,
     validation_error,
 )
-from .routing import TAGS_PREFIX
 from .rules.model import Constraints, ShapeCheck, check_value, constraints
 
 ESM_RESOURCE = "event-source-mapping"
 
+TAGS_PREFIX = "/2017-03-31/tags/"
 NOT_FOUND = "Event source mapping not found: {arn}"
 
 
@@ -81,15 +80,9 @@ def handle(backend: EsmBackend, method: str, path: str, query: Mapping[str, Any]
         raise ResourceNotFoundException(f"Function not found: {arn}")
     tags: Optional[Dict[str, str]] = _tags(request, table) if method == "POST" else None
     keys = _tag_keys(query, table) if method == "DELETE" else None
-    with backend.lock:
-        mapping = backend.find_by_arn(arn, clock.now())
-        if mapping is None:
-            raise ResourceNotFoundException(NOT_FOUND.format(arn=arn))
-        if tags is not None:
-            mapping.tags = {**mapping.tags, **tags}
-        elif keys is not None:
-            removed = set(keys)
-            mapping.tags = {k: v for k, v in mapping.tags.items() if k not in removed}
-        else:
-            return 200, json.dumps({"Tags": mapping.tags}).encode()
+    held = backend.tags(arn, add=tags, remove=keys)
+    if held is None:
+        raise ResourceNotFoundException(NOT_FOUND.format(arn=arn))
+    if tags is None and keys is None:
+        return 200, json.dumps({"Tags": held}).encode()
     return 204, b""

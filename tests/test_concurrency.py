@@ -170,6 +170,31 @@ def test_concurrent_duplicate_creates_exactly_one_wins():
             assert len(esm.mappings()) == round_number + 1
 
 
+def test_concurrent_creates_naming_one_function_every_way_exactly_one_wins():
+    # The backend's lock is the only one a request takes: the duplicate check and the insert
+    # must happen under it together, whichever spelling of the function each caller uses.
+    forms = ["f", "123456789012:function:f", FUNCTION_ARN.format("f")]
+    with mock_esm(transition_seconds=0) as esm:
+        clients = [_client() for _ in range(THREADS)]
+        for round_number in range(5):
+            outcomes: List[str] = []
+            source = QUEUE.format(f"spelled-{round_number}")
+
+            def create(index: int, source: str = source, outcomes: List[str] = outcomes) -> None:
+                try:
+                    clients[index].create_event_source_mapping(
+                        EventSourceArn=source, FunctionName=forms[index % len(forms)])
+                    outcomes.append("created")
+                except ClientError as error:
+                    outcomes.append(error.response["Error"]["Code"])
+
+            run_together(THREADS, create)
+            assert sorted(outcomes) == ["ResourceConflictException"] * (THREADS - 1) + [
+                "created"]
+            assert [m["FunctionArn"] for m in esm.mappings()] == [
+                FUNCTION_ARN.format("f")] * (round_number + 1)
+
+
 def test_concurrent_updates_of_one_mapping_exactly_one_is_accepted():
     # A long transition keeps the winner's Updating state in force for the whole race.
     with mock_esm(transition_seconds=600) as esm:

@@ -8,7 +8,6 @@ import pathlib
 import re
 import subprocess
 import sys
-import threading
 from typing import Any, Dict, Iterator, Tuple
 
 import boto3
@@ -56,7 +55,7 @@ def loose_client() -> Iterator[Any]:
 
 @pytest.fixture
 def call() -> Call:
-    return Call(EsmBackend("123456789012", "us-east-1", threading.RLock()), 0.0)
+    return Call(EsmBackend("123456789012", "us-east-1"), 0.0)
 
 
 # --- nothing of the model is copied into the package ------------------------------------------
@@ -329,7 +328,7 @@ def _nest(path: Tuple[str, ...], value: Any) -> Dict[str, Any]:
 @given(value=st.integers(min_value=-(2 ** 40), max_value=2 ** 40))
 @settings(max_examples=25, deadline=None)
 def test_bounded_integers_are_judged_by_the_models_range(path, meta, value):
-    call = Call(EsmBackend("123456789012", "us-east-1", threading.RLock()), 0.0)
+    call = Call(EsmBackend("123456789012", "us-east-1"), 0.0)
     request = {"FunctionName": "worker", "EventSourceArn": STREAM_ARN,
                "StartingPosition": "LATEST", **_nest(path, value)}
     response = handle(call, "POST", PATH, {}, json.dumps(request).encode())

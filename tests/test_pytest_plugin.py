@@ -164,25 +164,3 @@ def test_clients_made_after_a_lazy_import_are_still_mocked():
         "with mock_esm.mock_esm(account_id='111122223333'):\n"
         "    print(client.list_event_source_mappings()['EventSourceMappings'])\n")
     assert output == "[]"
-
-
-def test_importing_mock_esm_defers_what_only_answering_needs():
-    # Every suite imports mock_esm; the rule tables, the compiled parser and the tagging
-    # routes load with the first call that needs them, and then serve it.
-    output = _python(
-        "import sys, boto3, mock_esm\n"
-        "deferred = ('mock_esm.validation', 'mock_esm.rules.model', 'mock_esm.rules.sqs',\n"
-        "            'mock_esm.rules.kafka', 'mock_esm.compiled_parser', 'mock_esm.tagging')\n"
-        "with mock_esm.mock_esm():\n"
-        "    print(sorted(n for n in deferred if n in sys.modules))\n"
-        "    client = boto3.client('lambda', region_name='us-east-1')\n"
-        "    arn = client.create_event_source_mapping(\n"
-        "        EventSourceArn='arn:aws:sqs:us-east-1:123456789012:q',\n"
-        "        FunctionName='f')['EventSourceMappingArn']\n"
-        "    client.tag_resource(Resource=arn, Tags={'team': 'core'})\n"
-        "    print(client.list_tags(Resource=arn)['Tags'])\n"
-        "    print(sorted(n for n in deferred if n in sys.modules))\n")
-    assert output.splitlines() == [
-        "[]", "{'team': 'core'}",
-        "['mock_esm.compiled_parser', 'mock_esm.rules.model', 'mock_esm.rules.sqs', "
-        "'mock_esm.tagging', 'mock_esm.validation']"]

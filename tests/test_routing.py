@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
 
@@ -15,7 +14,7 @@ PATH = "/2015-03-31/event-source-mappings"
 
 @pytest.fixture
 def call() -> Call:
-    return Call(EsmBackend("123456789012", "us-east-1", threading.RLock()), 0.0)
+    return Call(EsmBackend("123456789012", "us-east-1"), 0.0)
 
 
 @pytest.mark.parametrize(("method", "path", "body", "status", "code"), [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from typing import Any
 
 import botocore.session
@@ -183,7 +182,7 @@ def test_constraint_table_is_the_installed_botocore_model():
     {"StartingPositionTimestamp": "yesterday"},
 ], ids=lambda extra: json.dumps(extra))
 def test_raw_bodies_with_nested_wrong_types_get_invalid_request_content(extra):
-    call = Call(EsmBackend("123456789012", "us-east-1", threading.RLock()), 0.0)
+    call = Call(EsmBackend("123456789012", "us-east-1"), 0.0)
     request = {"FunctionName": "f", "EventSourceArn": QUEUE_ARN, **extra}
     response = handle(call, "POST", "/2015-03-31/event-source-mappings", {},
                       json.dumps(request).encode())
@@ -194,7 +193,7 @@ def test_raw_bodies_with_nested_wrong_types_get_invalid_request_content(extra):
 
 
 def test_raw_update_ignores_members_update_does_not_take():
-    call = Call(EsmBackend("123456789012", "us-east-1", threading.RLock()), 0.0)
+    call = Call(EsmBackend("123456789012", "us-east-1"), 0.0)
     path = "/2015-03-31/event-source-mappings"
     created = json.loads(handle(call, "POST", path, {}, json.dumps(
         {"FunctionName": "f", "EventSourceArn": STREAM_ARN,

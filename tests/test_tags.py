@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 
 import boto3
 import pytest
@@ -113,7 +112,7 @@ def test_function_tags_stay_motos():
     ("PUT", UNKNOWN, b"", 404, "UnknownOperationException"),
 ])
 def test_malformed_raw_tag_requests_get_aws_errors(method, resource, body, status, code):
-    call = Call(EsmBackend("123456789012", "us-east-1", threading.RLock()), 0.0)
+    call = Call(EsmBackend("123456789012", "us-east-1"), 0.0)
     response = handle(call, method, "/2017-03-31/tags/" + resource, {}, body)
     assert (response.status, response.headers["x-amzn-errortype"]) == (status, code)
     assert json.loads(response.body)

@@ -25,16 +25,18 @@ def enabled_mappings(registry: BackendRegistry, now: float,
                      uuid: Optional[str] = None) -> List[MappingView]:
     views: List[MappingView] = []
     for backend in registry.backends():
-        with backend.lock:
-            for mapping in backend.snapshot(now):
-                if mapping.state != ENABLED or (uuid is not None and mapping.uuid != uuid):
-                    continue
-                views.append(MappingView(
-                    uuid=mapping.uuid, function_arn=mapping.function_arn,
-                    event_source_arn=mapping.fields.get("EventSourceArn"),
-                    family=mapping.kind.family, kind=mapping.kind.name,
-                    account_id=mapping.account_id, region=mapping.region,
-                    settings=copy.deepcopy(mapping.fields), created=mapping.created))
+        for mapping in backend.snapshot(now):
+            if mapping.state != ENABLED or (uuid is not None and mapping.uuid != uuid):
+                continue
+            # The backend replaces a mapping's settings, never changes them in place, so the
+            # ones read here stay whole while other threads call the API.
+            settings = mapping.fields
+            views.append(MappingView(
+                uuid=mapping.uuid, function_arn=settings["FunctionArn"],
+                event_source_arn=settings.get("EventSourceArn"),
+                family=mapping.kind.family, kind=mapping.kind.name,
+                account_id=mapping.account_id, region=mapping.region,
+                settings=copy.deepcopy(settings), created=mapping.created))
     return views
 
 
@@ -89,12 +91,7 @@ def _round(registry: BackendRegistry, functions: FunctionRegistry, sources: Dict
 
 def record_processing_result(registry: BackendRegistry, view: MappingView, result: str) -> None:
     """Write ``LastProcessingResult`` back to the mapping, as AWS reports it after a delivery."""
-    backend = registry.get(view.account_id, view.region)
-    with backend.lock:
-        for mapping in backend.snapshot(clock.now()):
-            if mapping.uuid == view.uuid and mapping.fields.get("LastProcessingResult") != result:
-                mapping.fields["LastProcessingResult"] = result
-                mapping.touch()
+    registry.get(view.account_id, view.region).record_result(view.uuid, result, clock.now())
 
 
 def family_sources() -> Dict[str, Source]:

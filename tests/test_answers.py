@@ -1,30 +1,29 @@
-"""Successful answers are built by a compiled copy of botocore's rest-json parser; what users get
-must be exactly what botocore's own parser makes of the same bytes: values, types, key order."""
+"""Answers reach users exactly as botocore's own parser makes them from the bytes the mock sends:
+values, types, key order, time zones, and a fresh copy with its own request id each time."""
 
 from __future__ import annotations
 
 import datetime
 import json
 import time
+import uuid
 from typing import Any, Dict, Iterator, List
 
 import boto3
-import botocore.session
 import pytest
 from botocore import parsers
-from botocore.model import ServiceModel
 
-from mock_esm import compiled_parser, interceptor, mock_esm, timestamps
-from mock_esm.compiled_parser import compile_output, identical
+from mock_esm import interceptor, mock_esm
 from mock_esm.interceptor import operation_model
 
-from .conftest import FIFO_ARN, QUEUE_ARN, STREAM_ARN, TABLE_STREAM_ARN, travel
+from .conftest import FIFO_ARN, QUEUE_ARN, STREAM_ARN, TABLE_STREAM_ARN
+from .parse_support import identical
 from .rules_support import BASIC_AUTH, DOCDB_ARN, MQ_ARN, MSK_ARN, SELF_MANAGED
 
 BEFORE = 1767323045  # a StartingPositionTimestamp in the past of every test clock
 
 # One create per source kind, each with the nested members its kind takes, so every branch of
-# the output shape that a mapping can fill is converted at least once.
+# the output shape that a mapping can fill is answered at least once.
 CREATES: Dict[str, Dict[str, Any]] = {
     "sqs": {"EventSourceArn": QUEUE_ARN, "BatchSize": 50, "MaximumBatchingWindowInSeconds": 5,
             "FunctionResponseTypes": ["ReportBatchItemFailures"],
@@ -77,10 +76,9 @@ def test_every_operation_answers_exactly_what_botocore_parses_from_the_bytes(kin
     client, calls, esm = recorded
     uuid = client.create_event_source_mapping(FunctionName="worker", **CREATES[kind])["UUID"]
     client.create_event_source_mapping(FunctionName="other", **CREATES[kind])
-    for _ in range(2):  # the first answer of an arrangement is checked, the second is not
-        client.get_event_source_mapping(UUID=uuid)
-        client.list_event_source_mappings()
-        client.list_event_source_mappings(MaxItems=1)
+    client.get_event_source_mapping(UUID=uuid)
+    client.list_event_source_mappings()
+    client.list_event_source_mappings(MaxItems=1)
     esm.settle()  # Update and Delete wait for the mapping to leave Creating
     client.update_event_source_mapping(UUID=uuid, BatchSize=5)
     esm.settle()
@@ -89,8 +87,6 @@ def test_every_operation_answers_exactly_what_botocore_parses_from_the_bytes(kin
     assert operations == set(interceptor.ESM_OPERATIONS)
     for operation, parsed, body in calls:
         assert identical(parsed, _botocore_parse(operation, parsed, body)), (operation, parsed)
-    # ... and by the compiled copy, not by falling back to botocore after a difference.
-    assert all(compiled_parser._converters[name] is not None for name in operations)
 
 
 def test_timestamps_come_back_as_botocore_makes_them(recorded):
@@ -148,105 +144,6 @@ def test_a_changed_mapping_answers_its_new_settings():
 
 
 @pytest.fixture
-def fresh_compilation() -> Iterator[None]:
-    compiled_parser.forget()
-    yield
-    compiled_parser.forget()
-
-
-def test_when_botocore_parses_differently_users_get_botocores_answer(monkeypatch, caplog,
-                                                                       fresh_compilation):
-    # As if a botocore release parsed timestamps another way: botocore's parser (the one the
-    # interceptor checks against) now returns epoch floats; the compiled copy does not know.
-    caplog.set_level("DEBUG", logger="mock_esm.compiled_parser")
-    monkeypatch.setattr(interceptor, "_PARSER",
-                        parsers.create_parser("rest-json").__class__(timestamp_parser=float))
-    with mock_esm():
-        client = boto3.client("lambda", region_name="us-east-1")
-        created = client.create_event_source_mapping(EventSourceArn=QUEUE_ARN, FunctionName="f")
-        got = client.get_event_source_mapping(UUID=created["UUID"])
-    assert isinstance(created["LastModified"], float)
-    assert isinstance(got["LastModified"], float)
-    assert compiled_parser._converters["CreateEventSourceMapping"] is None
-    assert any("CreateEventSourceMapping" in record.getMessage() for record in caplog.records)
-
-
-def test_a_patched_default_timestamp_parser_is_honoured(monkeypatch, fresh_compilation):
-    monkeypatch.setattr(parsers, "DEFAULT_TIMESTAMP_PARSER", lambda value: ("parsed", value))
-    monkeypatch.setattr(interceptor, "_PARSER", parsers.create_parser("rest-json"))
-    with mock_esm():
-        client = boto3.client("lambda", region_name="us-east-1")
-        created = client.create_event_source_mapping(EventSourceArn=QUEUE_ARN, FunctionName="f")
-    assert created["LastModified"][0] == "parsed"
-
-
-def test_verified_arrangements_stay_bounded(monkeypatch, fresh_compilation):
-    monkeypatch.setattr(compiled_parser, "_VERIFIED_LIMIT", 3)
-    with mock_esm(transition_seconds=0):
-        client = boto3.client("lambda", region_name="us-east-1")
-        for kind in ("sqs", "kinesis", "dynamodb", "msk", "mq"):
-            client.create_event_source_mapping(FunctionName="worker", **CREATES[kind])
-            assert len(compiled_parser._verified) <= 3
-
-
-def _service(output: Dict[str, Any], shapes: Dict[str, Any]) -> ServiceModel:
-    return ServiceModel({
-        "metadata": {"protocol": "rest-json", "serviceId": "Test", "apiVersion": "2020-01-01",
-                     "endpointPrefix": "test", "signatureVersion": "v4"},
-        "operations": {"Op": {"name": "Op", "http": {"method": "GET", "requestUri": "/"},
-                              "output": {"shape": "Out"}}},
-        "shapes": {"Out": output, **shapes},
-    })
-
-
-@pytest.mark.parametrize("output, shapes", [
-    ({"type": "structure", "members": {"U": {"shape": "U"}}},
-     {"U": {"type": "structure", "union": True, "members": {"A": {"shape": "S"}}},
-      "S": {"type": "string"}}),
-    ({"type": "structure", "members": {"D": {"shape": "D"}}},
-     {"D": {"type": "structure", "document": True, "members": {}}}),
-    ({"type": "structure", "members": {"H": {"shape": "S", "location": "header",
-                                             "locationName": "x-h"}}},
-     {"S": {"type": "string"}}),
-    ({"type": "structure", "payload": "B", "members": {"B": {"shape": "S"}}},
-     {"S": {"type": "blob"}}),
-])
-def test_shapes_the_compiler_does_not_mirror_stay_with_botocore(output, shapes):
-    assert compile_output(_service(output, shapes).operation_model("Op")) is None
-
-
-def test_every_shape_type_converts_as_botocore_parses_it():
-    shapes = {
-        "S": {"type": "string"}, "I": {"type": "integer"}, "L": {"type": "long"},
-        "F": {"type": "float"}, "Db": {"type": "double"}, "Bo": {"type": "boolean"},
-        "T": {"type": "timestamp"}, "Bl": {"type": "blob"},
-        "Ls": {"type": "list", "member": {"shape": "Inner"}},
-        "M": {"type": "map", "key": {"shape": "S"}, "value": {"shape": "T"}},
-        "Inner": {"type": "structure", "members": {"N": {"shape": "I"},
-                                                   "Self": {"shape": "Inner"}}},
-    }
-    members = {name: {"shape": name} for name in shapes if name != "Inner"}
-    members["Renamed"] = {"shape": "S", "locationName": "wireName"}
-    model = _service({"type": "structure", "members": members}, shapes).operation_model("Op")
-    value = {"S": "s", "I": 1, "L": 2 ** 40, "F": 1.5, "Db": 2, "Bo": True, "T": 1.7e9,
-             "Bl": "aGk=", "Ls": [{"N": 3, "Self": {"N": 4}}, None],
-             "M": {"k": 1.7e9}, "wireName": "renamed", "NotModelled": 1, "Absent": None}
-    convert = compile_output(model)
-    assert convert is not None
-    theirs = parsers.create_parser("rest-json").parse(
-        {"status_code": 200, "headers": {}, "body": json.dumps(value).encode()},
-        model.output_shape)
-    theirs.pop("ResponseMetadata")
-    assert identical(convert(value), theirs)
-
-
-def test_the_lambda_output_shapes_all_compile():
-    service = botocore.session.get_session().get_service_model("lambda")
-    for operation in interceptor.ESM_OPERATIONS:
-        assert compile_output(service.operation_model(operation)) is not None, operation
-
-
-@pytest.fixture
 def time_zone(monkeypatch) -> Iterator[Any]:
     """Switch the process's time zone as TZ plus ``time.tzset()`` do, restoring it after."""
     if not hasattr(time, "tzset"):
@@ -261,7 +158,7 @@ def time_zone(monkeypatch) -> Iterator[Any]:
     time.tzset()
 
 
-def test_a_time_zone_change_is_followed_by_the_kept_timestamps(recorded, time_zone):
+def test_a_time_zone_change_is_followed_by_the_answers(recorded, time_zone):
     client, calls, esm = recorded
     uuid = client.create_event_source_mapping(FunctionName="worker", **CREATES["sqs"])["UUID"]
     esm.settle()
@@ -275,19 +172,6 @@ def test_a_time_zone_change_is_followed_by_the_kept_timestamps(recorded, time_zo
     assert seen[1] != seen[2] and seen[0] == seen[3]
 
 
-def test_kept_timestamps_stay_bounded(monkeypatch, fresh_compilation):
-    monkeypatch.setattr(timestamps, "KEPT_LIMIT", 5)
-    with mock_esm(transition_seconds=0):
-        client = boto3.client("lambda", region_name="us-east-1")
-        for i in range(12):  # twelve distinct LastModified values
-            with travel(datetime.datetime(2025, 1, 1, 0, 0, i, tzinfo=datetime.timezone.utc)):
-                created = client.create_event_source_mapping(
-                    FunctionName="worker", EventSourceArn=f"{QUEUE_ARN}-{i}")
-            assert created["LastModified"].second == i
-            kept = sum(len(values) for values in timestamps._KEPT.values())
-            assert kept <= 5
-
-
 def test_bodies_are_compact_ascii_json_as_json_dumps_writes_them(recorded):
     client, calls, _ = recorded
     pattern = '{"body": {"city": ["Zürich"], "note": ["line\\nbreak"]}}'
@@ -297,3 +181,19 @@ def test_bodies_are_compact_ascii_json_as_json_dumps_writes_them(recorded):
     body = calls[-1][2]
     assert body == json.dumps(json.loads(body), separators=(",", ":")).encode()
     assert b"Z\\u00fcrich" in body and body.isascii()
+
+
+def test_mapping_uuids_and_request_ids_are_random_version_4_uuids(recorded):
+    client, _, _ = recorded
+    answers = [client.create_event_source_mapping(FunctionName="worker",
+                                                  EventSourceArn=f"{QUEUE_ARN}-{i}")
+               for i in range(20)]
+    for key in ("UUID", "RequestId"):
+        values = [a["UUID"] if key == "UUID" else a["ResponseMetadata"]["RequestId"]
+                  for a in answers]
+        parsed = [uuid.UUID(value) for value in values]
+        assert [str(u) for u in parsed] == values  # canonical lower-case 36-character form
+        assert {u.version for u in parsed} == {4}
+        assert len(set(values)) == len(values)
+    for answer in answers:
+        assert answer["EventSourceMappingArn"].endswith(":event-source-mapping:" + answer["UUID"])
