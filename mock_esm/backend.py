@@ -173,7 +173,9 @@ class EsmBackend:
     # -- operations ----------------------------------------------------------------------------
 
     def create(self, request: Mapping[str, Any], now: float, transition_seconds: float,
-               check: Optional[ExistenceCheck] = None) -> EventSourceMapping:
+               check: Optional[ExistenceCheck] = None,
+               uuid: Optional[str] = None) -> EventSourceMapping:
+        """A new mapping; ``uuid`` keeps the identity of one adopted from moto."""
         validation.check_types(request)
         kind = kind_for(request.get("EventSourceArn"), request.get("SelfManagedEventSource"))
         settings = validation.check_create(kind, request)
@@ -185,7 +187,7 @@ class EsmBackend:
             check(kind, function.arn, request.get("EventSourceArn"))
         with self.lock:
             self._check_duplicate(key, fields, function, kind.duplicate_template, now)
-            uuid = mapping_uuid()
+            uuid = uuid or mapping_uuid()
             while uuid in self._by_uuid:  # 2**-122 per pair; cheap to rule out
                 uuid = mapping_uuid()
             mapping = EventSourceMapping(
@@ -337,26 +339,26 @@ class BackendRegistry:
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
-        self._backends: Dict[Tuple[str, str], EsmBackend] = {}
+        self._by_scope: Dict[Tuple[str, str], EsmBackend] = {}
 
     def get(self, account_id: str, region: str) -> EsmBackend:
-        backend = self._backends.get((account_id, region))
+        backend = self._by_scope.get((account_id, region))
         if backend is None:
             with self.lock:
-                backend = self._backends.get((account_id, region))
+                backend = self._by_scope.get((account_id, region))
                 if backend is None:
                     backend = EsmBackend(account_id, region, self.lock)
-                    self._backends[(account_id, region)] = backend
+                    self._by_scope[(account_id, region)] = backend
         return backend
 
     def backends(self) -> Iterator[EsmBackend]:
         with self.lock:
-            items = list(self._backends.values())
+            items = list(self._by_scope.values())
         return iter(items)
 
     def reset(self) -> None:
         with self.lock:
-            self._backends.clear()
+            self._by_scope.clear()
 
     def settle(self, now: Optional[float] = None) -> None:
         """Finish every pending transition, stamped ``now`` (the clock's time by default)."""

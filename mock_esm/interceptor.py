@@ -30,10 +30,11 @@ from .moto_bridge import moto_active as moto_active
 from .runtime import RUNTIME
 
 if TYPE_CHECKING:
-    from . import compiled_parser, tagging
+    from . import compiled_parser, moto_adoption, tagging
 else:  # loaded by the first answer, and by the first tag call
     compiled_parser = LazyModule("mock_esm.compiled_parser", globals(), "compiled_parser")
     tagging = LazyModule("mock_esm.tagging", globals(), "tagging")
+    moto_adoption = LazyModule("mock_esm.moto_adoption", globals(), "moto_adoption")
 
 ESM_OPERATIONS = frozenset({
     "CreateEventSourceMapping", "GetEventSourceMapping", "UpdateEventSourceMapping",
@@ -107,11 +108,11 @@ def _access_key(request_signer: Any) -> Optional[str]:
     return key if isinstance(key, str) else None
 
 
-def account_for(request_signer: Any, moto: bool) -> str:
+def account_for(request_signer: Any, moto: bool, region: str = "us-east-1") -> str:
     """The account a call lands in; without moto, two attribute reads (no credentials)."""
     if not moto:
         return RUNTIME.account_id or RUNTIME.fallback_account()
-    return moto_bridge.resolve_account(lambda: _access_key(request_signer), moto)
+    return moto_bridge.resolve_account(lambda: _access_key(request_signer), moto, region)
 
 
 def before_call(model: OperationModel, params: Dict[str, Any], request_signer: Any = None,
@@ -125,8 +126,10 @@ def before_call(model: OperationModel, params: Dict[str, Any], request_signer: A
         return None
     _operation_models.setdefault(model.name, model)
     moto = moto_active()
-    backend = RUNTIME.registry.get(account_for(request_signer, moto),
-                                   _region(context, request_signer))
+    region = _region(context, request_signer)
+    backend = RUNTIME.registry.get(account_for(request_signer, moto, region), region)
+    if moto:
+        moto_adoption.adopt(backend)
     call = routing.Call(backend, RUNTIME.transition_seconds,
                         moto_bridge.check if moto else None)
     response = routing.handle(call, params["method"], params["url_path"],

@@ -16,7 +16,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, TypeVar, overload
 
-from . import clock, interceptor
+from . import clock, interceptor, moto_api
 from .faults import FAULTS
 from .runtime import DEFAULT_TRANSITION_SECONDS, RUNTIME
 
@@ -91,6 +91,7 @@ def _forget_state() -> None:
     if module is not None:
         module.DELIVERY.reset()
     FAULTS.clear()
+    moto_api.forget()
 
 
 class _Activations:
