@@ -11,6 +11,7 @@ deleting it through mock_esm sticks although moto still lists it.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any, Dict
 
 from . import clock, moto_api
@@ -33,15 +34,21 @@ def _request(model: Any, held: Dict[str, Any]) -> Dict[str, Any]:
 def adopt(backend: EsmBackend) -> None:
     """Take in the mappings moto holds in this backend's account and region, first sight only."""
     lam = moto_api.client("lambda", backend.region, backend.account_id)
-    pages = lam.get_paginator("list_event_source_mappings").paginate()
-    for page in pages:
+    marker: Dict[str, str] = {}
+    while True:
+        page = lam.list_event_source_mappings(**marker)
         for held in page.get("EventSourceMappings") or []:
-            key = f"{backend.account_id}:{backend.region}:{held.get('UUID')}"
-            if not held.get("UUID") or not held.get("FunctionArn") or not moto_api.first_sight(
-                    key):
-                continue
-            try:
-                backend.create(_request(lam.meta.service_model, held), clock.now(), 0.0,
-                               uuid=str(held["UUID"]))
-            except AwsError:  # moto kept a mapping Lambda would refuse: it stays moto's alone
-                continue
+            _take_in(backend, lam, held)
+        if not page.get("NextMarker"):
+            return
+        marker = {"Marker": page["NextMarker"]}
+
+
+def _take_in(backend: EsmBackend, lam: Any, held: Dict[str, Any]) -> None:
+    key = f"{backend.account_id}:{backend.region}:{held.get('UUID')}"
+    if not held.get("UUID") or not held.get("FunctionArn") or not moto_api.first_sight(key):
+        return
+    # A mapping moto kept that Lambda would refuse stays moto's alone.
+    with contextlib.suppress(AwsError):
+        backend.create(_request(lam.meta.service_model, held), clock.now(), 0.0,
+                       uuid=str(held["UUID"]))

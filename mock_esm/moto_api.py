@@ -45,6 +45,7 @@ class _Clients:
         self.clients: Dict[Tuple[str, str, str], Any] = {}
         self.accounts: Dict[str, str] = {}
         self.seen_mappings: Set[str] = set()
+        self.scratch: Dict[str, Dict[Any, Any]] = {}
 
     def session_for_calls(self) -> Any:
         if self.session is None:
@@ -64,15 +65,24 @@ class _Clients:
         with self.lock:
             made = self.clients.get(key)
             if made is None:
-                from botocore.config import Config
-
                 made = self.session_for_calls().create_client(
                     service, region_name=region, aws_access_key_id=_FAKE_KEY,
-                    aws_secret_access_key=_FAKE_KEY,
-                    config=Config(retries={"total_max_attempts": 1}))
+                    aws_secret_access_key=_FAKE_KEY, config=_config())
                 made.meta.events.register("before-sign", _account_header(account))
                 self.clients[key] = made
             return made
+
+
+def _config() -> Any:
+    """One attempt per call (moto answers at once or not at all), and the service's regional
+    endpoint: newer botocore sends a call naming an ARN (DynamoDB Streams' DescribeStream) to
+    an account-specific host that moto before 5.2 does not serve."""
+    from botocore.config import Config
+
+    options: Dict[str, Any] = {"retries": {"total_max_attempts": 1}}
+    if "account_id_endpoint_mode" in Config.OPTION_DEFAULTS:
+        options["account_id_endpoint_mode"] = "disabled"
+    return Config(**options)
 
 
 def _account_header(account: str) -> Any:
@@ -99,14 +109,11 @@ def account_for_key(access_key: str, region: str) -> str:
     known = _CLIENTS.accounts.get(access_key)
     if known is not None:
         return known
-    from botocore.config import Config
-
     with _CLIENTS.lock:
         session = _CLIENTS.session_for_calls()
     # A client of the key's own (not cached): the header would decide for it otherwise.
     sts = session.create_client("sts", region_name=region, aws_access_key_id=access_key,
-                                aws_secret_access_key=_FAKE_KEY,
-                                config=Config(retries={"total_max_attempts": 1}))
+                                aws_secret_access_key=_FAKE_KEY, config=_config())
     account = str(sts.get_caller_identity()["Account"])
     _CLIENTS.accounts[access_key] = account
     return account
@@ -119,6 +126,13 @@ def first_sight(mapping_arn: str) -> bool:
             return False
         _CLIENTS.seen_mappings.add(mapping_arn)
         return True
+
+
+def activation_cache(name: str) -> Dict[Any, Any]:
+    """A dict of this activation's, for what a reader of moto remembers between calls (what
+    it has read of a stream); dropped with the clients."""
+    with _CLIENTS.lock:
+        return _CLIENTS.scratch.setdefault(name, {})
 
 
 def error_code(error: Exception) -> Optional[str]:

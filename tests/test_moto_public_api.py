@@ -111,9 +111,9 @@ def test_a_function_of_mock_aws_without_docker_can_be_mapped():
 
 @pytest.fixture
 def stack_world() -> Iterator[Any]:
-    """moto (Docker-less) holding a function, a Kinesis stream and a mapping made by a
-    CloudFormation stack; mock_esm active on a frozen clock."""
-    with freeze_time(START) as frozen, moto.mock_aws(config={"lambda": {"use_docker": False}}):
+    """moto holding a function, a Kinesis stream and a mapping made by a CloudFormation
+    stack; mock_esm active on a frozen clock."""
+    with freeze_time(START) as frozen, moto.mock_aws():
         _function("worker")
         kinesis = boto3.client("kinesis", region_name=REGION)
         kinesis.create_stream(StreamName="orders", ShardCount=1)

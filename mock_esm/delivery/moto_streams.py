@@ -2,24 +2,41 @@
 SNS topics, through the APIs moto serves.
 
 Consulted only while moto's mock is active.  A stream is read as Lambda's poller reads it:
-``ListShards`` (Kinesis) or ``DescribeStream`` (DynamoDB Streams), then per shard a
-``TRIM_HORIZON`` iterator and ``GetRecords`` until the shard has nothing more.  Reading never
-removes a record; the stream source keeps its own checkpoints.  Lambda's event is built from the
-API's answers, turned back into the JSON they travelled as (see :mod:`mock_esm.wire_json`).
+``ListShards`` (Kinesis) or ``DescribeStream`` (DynamoDB Streams), then per shard an iterator
+and ``GetRecords`` until the shard has nothing more.  The first read of a shard starts at
+``TRIM_HORIZON``; later reads in the same activation start ``AFTER_SEQUENCE_NUMBER`` of the last
+record read, and what was read before is kept (a stream never loses a record while a test
+runs), so each poll pays for new records only.  Reading never removes a record; the stream
+source keeps its own checkpoints.  Lambda's event is built from the API's answers, turned back
+into the JSON they travelled as (see :mod:`mock_esm.wire_json`).
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from typing import Any, Dict, List, Optional
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional
 
 from .. import moto_api, moto_bridge
 from ..wire_json import to_wire
 from .sqs_queue import Entry
 from .stream_records import StreamItem, dynamodb_key, epoch
 
-GET_RECORDS_LIMIT = 10000  # Kinesis's most records per GetRecords; DynamoDB Streams caps at 1000
+GET_RECORDS_LIMIT = 1000  # DynamoDB Streams' most records per GetRecords (Kinesis allows more)
+_LOCK = threading.Lock()
+
+
+@dataclass
+class _ShardLog:
+    """What has been read of one shard this activation."""
+
+    items: List[StreamItem] = field(default_factory=list)
+
+    @property
+    def last(self) -> Optional[str]:
+        return self.items[-1].sequence_number if self.items else None
 
 
 def _parts(arn: str) -> Optional[List[str]]:
@@ -27,29 +44,52 @@ def _parts(arn: str) -> Optional[List[str]]:
     return parts if len(parts) >= 6 and parts[3] and parts[4] else None
 
 
-def _kinesis_shards(parts: List[str]) -> Optional[Dict[str, List[StreamItem]]]:
+def _read(client: Any, arn: str, shard_id: str, iterator: Callable[..., Any], after: str,
+          convert: Callable[[Dict[str, Any]], StreamItem]) -> List[StreamItem]:
+    """Every record of the shard so far, reading only those after the last one read
+    (``after`` names the iterator's sequence number parameter in this API)."""
+    with _LOCK:  # one reader per shard log at a time, so no record is appended twice
+        log = moto_api.activation_cache("stream-shards").setdefault((arn, shard_id), _ShardLog())
+        start: Dict[str, Any] = {"ShardIteratorType": "TRIM_HORIZON"}
+        if log.last is not None:
+            start = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", after: log.last}
+        try:
+            position = iterator(ShardId=shard_id, **start)["ShardIterator"]
+        except client.exceptions.ClientError:  # the stream was made anew: read from the start
+            log.items.clear()
+            position = iterator(ShardId=shard_id,
+                                ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        while position:
+            answer = client.get_records(ShardIterator=position, Limit=GET_RECORDS_LIMIT)
+            log.items.extend(convert(record) for record in answer["Records"])
+            position = answer.get("NextShardIterator") if answer["Records"] else None
+        return list(log.items)
+
+
+def _kinesis_shards(arn: str, parts: List[str]) -> Optional[Dict[str, List[StreamItem]]]:
     kinesis = moto_api.client("kinesis", parts[3], parts[4])
     name = parts[5].split("/")[1]
     try:
         listed = kinesis.list_shards(StreamName=name)
     except kinesis.exceptions.ResourceNotFoundException:
         return None
+
+    def iterator(**start: Any) -> Any:
+        return kinesis.get_shard_iterator(StreamName=name, **start)
+
     shards: Dict[str, List[StreamItem]] = {}
     for shard in listed["Shards"]:
         shard_id = shard["ShardId"]
-        iterator = kinesis.get_shard_iterator(StreamName=name, ShardId=shard_id,
-                                              ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-        items: List[StreamItem] = []
-        while iterator:
-            answer = kinesis.get_records(ShardIterator=iterator, Limit=GET_RECORDS_LIMIT)
-            for record in answer["Records"]:
-                sequence = record["SequenceNumber"]
-                items.append(StreamItem(
-                    shard_id, sequence, int(sequence),
-                    epoch(record["ApproximateArrivalTimestamp"]) or 0.0, record["PartitionKey"],
-                    {"data": base64.b64encode(record["Data"]).decode("ascii")}))
-            iterator = answer.get("NextShardIterator") if answer["Records"] else None
-        shards[shard_id] = items
+
+        def convert(record: Dict[str, Any], shard_id: str = shard_id) -> StreamItem:
+            sequence = record["SequenceNumber"]
+            return StreamItem(shard_id, sequence, int(sequence),
+                              epoch(record["ApproximateArrivalTimestamp"]) or 0.0,
+                              record["PartitionKey"],
+                              {"data": base64.b64encode(record["Data"]).decode("ascii")})
+
+        shards[shard_id] = _read(kinesis, arn, shard_id, iterator, "StartingSequenceNumber",
+                                   convert)
     return shards
 
 
@@ -59,28 +99,27 @@ def _dynamodb_shards(arn: str, parts: List[str]) -> Optional[Dict[str, List[Stre
     streams = moto_api.client("dynamodbstreams", parts[3], parts[4])
     described = streams.describe_stream(StreamArn=arn)["StreamDescription"]
     record_shape = streams.meta.service_model.shape_for("Record")
+
+    def iterator(**start: Any) -> Any:
+        return streams.get_shard_iterator(StreamArn=arn, **start)
+
     shards: Dict[str, List[StreamItem]] = {}
     for shard in described.get("Shards") or []:
         shard_id = shard["ShardId"]
-        iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard_id,
-                                              ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-        items: List[StreamItem] = []
-        while iterator:
-            answer = streams.get_records(ShardIterator=iterator)
-            for parsed in answer["Records"]:
-                record = to_wire(record_shape, parsed)
-                dynamodb = record["dynamodb"]
-                arrival = epoch(parsed["dynamodb"].get("ApproximateCreationDateTime")) or 0.0
-                # Lambda's event carries the creation time in whole seconds.
-                dynamodb["ApproximateCreationDateTime"] = float(int(arrival))
-                sequence = str(dynamodb["SequenceNumber"])
-                items.append(StreamItem(shard_id, sequence, int(sequence), arrival,
-                                        dynamodb_key(dynamodb),
-                                        {"eventID": record["eventID"],
-                                         "eventName": record["eventName"],
-                                         "dynamodb": dynamodb}))
-            iterator = answer.get("NextShardIterator") if answer["Records"] else None
-        shards[shard_id] = items
+
+        def convert(parsed: Dict[str, Any], shard_id: str = shard_id) -> StreamItem:
+            record = to_wire(record_shape, parsed)
+            dynamodb = record["dynamodb"]
+            arrival = epoch(parsed["dynamodb"].get("ApproximateCreationDateTime")) or 0.0
+            # Lambda's event carries the creation time in whole seconds.
+            dynamodb["ApproximateCreationDateTime"] = float(int(arrival))
+            sequence = str(dynamodb["SequenceNumber"])
+            return StreamItem(shard_id, sequence, int(sequence), arrival,
+                              dynamodb_key(dynamodb),
+                              {"eventID": record["eventID"], "eventName": record["eventName"],
+                               "dynamodb": dynamodb})
+
+        shards[shard_id] = _read(streams, arn, shard_id, iterator, "SequenceNumber", convert)
     return shards
 
 
@@ -92,7 +131,7 @@ def shards_for(arn: str) -> Optional[Dict[str, List[StreamItem]]]:
     if parts is None:
         return None
     if parts[2] == "kinesis":
-        return _kinesis_shards(parts)
+        return _kinesis_shards(arn, parts)
     return _dynamodb_shards(arn, parts)
 
 
