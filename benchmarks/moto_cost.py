@@ -36,7 +36,7 @@ from mock_esm import mock_esm
 
 REGION = "us-east-1"
 CREATES = 50
-MESSAGES = 1000
+MESSAGES = int(os.environ.get("MOTO_COST_MESSAGES", "1000"))
 
 
 def _zip() -> bytes:
