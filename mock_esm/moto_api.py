@@ -119,12 +119,12 @@ def account_for_key(access_key: str, region: str) -> str:
     return account
 
 
-def first_sight(mapping_arn: str) -> bool:
+def first_sight(key: str) -> bool:
     """True the first time this activation meets one of moto's mappings, False after."""
     with _CLIENTS.lock:
-        if mapping_arn in _CLIENTS.seen_mappings:
+        if key in _CLIENTS.seen_mappings:
             return False
-        _CLIENTS.seen_mappings.add(mapping_arn)
+        _CLIENTS.seen_mappings.add(key)
         return True
 
 
