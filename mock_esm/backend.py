@@ -185,8 +185,9 @@ class EsmBackend:
     # -- operations ----------------------------------------------------------------------------
 
     def create(self, request: Mapping[str, Any], transition_seconds: float,
-               check: Optional[ExistenceCheck] = None) -> bytes:
-        """Store a new mapping; its API view as JSON."""
+               check: Optional[ExistenceCheck] = None, uuid: Optional[str] = None) -> bytes:
+        """Store a new mapping; its API view as JSON.  ``uuid`` keeps the identity of a mapping
+        adopted from moto."""
         validation.check_types(request)
         kind = kind_for(request.get("EventSourceArn"), request.get("SelfManagedEventSource"))
         settings = validation.check_create(kind, request)
@@ -199,7 +200,7 @@ class EsmBackend:
         with self._lock:
             now = clock.now()
             self._check_duplicate(key, fields, function, kind, now)
-            uuid = str(uuidlib.uuid4())
+            uuid = uuid or str(uuidlib.uuid4())
             rules.fill_identity_defaults(kind, fields, uuid)
             mapping = EventSourceMapping(
                 uuid=uuid, arn=mapping_arn(self.account_id, self.region, uuid), kind=kind,
@@ -391,26 +392,26 @@ class BackendRegistry:
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
-        self._backends: Dict[Tuple[str, str], EsmBackend] = {}
+        self._by_scope: Dict[Tuple[str, str], EsmBackend] = {}
 
     def get(self, account_id: str, region: str) -> EsmBackend:
-        backend = self._backends.get((account_id, region))
+        backend = self._by_scope.get((account_id, region))
         if backend is None:
             with self._lock:
-                backend = self._backends.get((account_id, region))
+                backend = self._by_scope.get((account_id, region))
                 if backend is None:
                     backend = EsmBackend(account_id, region)
-                    self._backends[(account_id, region)] = backend
+                    self._by_scope[(account_id, region)] = backend
         return backend
 
     def backends(self) -> Iterator[EsmBackend]:
         with self._lock:
-            items = list(self._backends.values())
+            items = list(self._by_scope.values())
         return iter(items)
 
     def reset(self) -> None:
         with self._lock:
-            self._backends.clear()
+            self._by_scope.clear()
 
     def settle(self, now: Optional[float] = None) -> None:
         """Finish every pending transition, stamped ``now`` (the clock's time by default)."""

@@ -22,7 +22,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.handlers import BUILTIN_HANDLERS, REGISTER_FIRST
 from botocore.model import OperationModel
 
-from . import answers, faults, moto_bridge, routing, tagging
+from . import answers, faults, moto_adoption, moto_bridge, routing, tagging
 from .moto_bridge import moto_active as moto_active
 from .runtime import RUNTIME
 
@@ -71,11 +71,11 @@ def _access_key(request_signer: Any) -> Optional[str]:
     return key if isinstance(key, str) else None
 
 
-def account_for(request_signer: Any, moto: bool) -> str:
+def account_for(request_signer: Any, moto: bool, region: str = "us-east-1") -> str:
     """The account a call lands in; without moto, two attribute reads (no credentials)."""
     if not moto:
         return RUNTIME.account_id or RUNTIME.fallback_account()
-    return moto_bridge.resolve_account(lambda: _access_key(request_signer), moto)
+    return moto_bridge.resolve_account(lambda: _access_key(request_signer), moto, region)
 
 
 def before_call(model: OperationModel, params: Dict[str, Any], request_signer: Any = None,
@@ -89,8 +89,10 @@ def before_call(model: OperationModel, params: Dict[str, Any], request_signer: A
         return None
     _operation_models.setdefault(model.name, model)
     moto = moto_active()
-    backend = RUNTIME.registry.get(account_for(request_signer, moto),
-                                   _region(context, request_signer))
+    region = _region(context, request_signer)
+    backend = RUNTIME.registry.get(account_for(request_signer, moto, region), region)
+    if moto:
+        moto_adoption.adopt(backend)
     call = routing.Call(backend, RUNTIME.transition_seconds,
                         moto_bridge.check if moto else None)
     response = routing.handle(call, params["method"], params["url_path"],

@@ -28,7 +28,7 @@ from typing import (
     overload,
 )
 
-from . import answers, clock, interceptor
+from . import answers, clock, interceptor, moto_api
 from .faults import FAULTS
 from .routing import Response
 from .runtime import DEFAULT_TRANSITION_SECONDS, RUNTIME
@@ -104,6 +104,7 @@ def _forget_state() -> None:
     if module is not None:
         module.DELIVERY.reset()
     FAULTS.clear()
+    moto_api.forget()
 
 
 class _Activations:

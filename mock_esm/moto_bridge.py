@@ -1,18 +1,19 @@
-"""Everything mock_esm asks moto, in one place: which account a key belongs to, and whether the
-function and the event source a mapping names exist.
+"""What mock_esm checks against the rest of the account while moto is active, and whose account
+a request lands in: asked of moto through the AWS API it serves (see :mod:`mock_esm.moto_api`).
 
-Only called while moto's ``mock_aws`` is active, so moto is already imported; nothing here is
-imported by the backend, and nothing here runs (or imports moto) when moto is not active.
-Lookups read moto's backend dictionaries with plain ``dict.get`` so that asking never creates an
-account or a regional backend as a side effect: what moto has not created does not exist.
+Only called while moto's ``mock_aws`` is active; nothing here runs, imports moto or makes a
+client otherwise.  Each check is the public call Lambda itself would make, in the account and
+region the ARN names.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Callable, Dict, Optional, Tuple
 
+from . import moto_api
 from .errors import InvalidParameterValueException
+from .moto_api import moto_active as moto_active
 from .runtime import RUNTIME
 from .sources import DYNAMODB, KINESIS, SQS, SQS_FIFO, SourceKind
 
@@ -23,38 +24,11 @@ QUEUE_MISSING = ("Error occurred while ReceiveMessage. SQS Error Code: "
 STREAM_MISSING = "Stream not found: {arn}"
 NOT_FIFO = ("The event source arn (\" {arn} \") names a queue that is not a FIFO queue: a queue "
             "whose name ends in .fifo must be created with the FifoQueue attribute set to true.")
+DEFAULT_REGION = "us-east-1"
 
 
-def moto_active() -> bool:
-    """Whether moto's ``mock_aws`` currently answers botocore calls (never imports moto)."""
-    models = sys.modules.get("moto.core.models")
-    stubber = getattr(models, "botocore_stubber", None)
-    return bool(getattr(stubber, "enabled", False))
-
-
-def _regional(backends: Any, account_id: str, region: str) -> Any:
-    """moto's backend for (account, region) if moto already made it; never creates one."""
-    account = dict.get(backends, account_id)
-    return None if account is None else dict.get(account, region)
-
-
-def account_for_key(access_key: Optional[str]) -> Optional[str]:
-    """The account moto files this access key under, or None when moto does not know the key.
-
-    Keys only exist once IAM or STS made them, and both import ``moto.iam.models``; when it is
-    not imported no key can be known, and we do not import it.
-    """
-    iam = sys.modules.get("moto.iam.models")
-    if iam is None or not access_key:
-        return None
-    for account_id, account in list(dict.items(iam.iam_backends)):
-        for backend in list(dict.values(account)):
-            if access_key in backend.access_keys:
-                return str(account_id)
-    return None
-
-
-def resolve_account(access_key: Callable[[], Optional[str]], moto: bool) -> str:
+def resolve_account(access_key: Callable[[], Optional[str]], moto: bool,
+                    region: str = DEFAULT_REGION) -> str:
     """Explicit option > moto's account for the request's key > MOTO_ACCOUNT_ID > default.
 
     The key is asked for only while moto is active, so without moto no credentials are read.
@@ -62,30 +36,27 @@ def resolve_account(access_key: Callable[[], Optional[str]], moto: bool) -> str:
     if RUNTIME.account_id:
         return RUNTIME.account_id
     if moto:
-        account = account_for_key(access_key())
-        if account is not None:
-            return account
+        key = access_key()
+        if key:
+            return moto_api.account_for_key(key, region)
     return RUNTIME.fallback_account()
 
 
-def _split(arn: str) -> Tuple[str, str, str]:
+def split_arn(arn: str) -> Tuple[str, str, str]:
     """(region, account, resource) of an ARN the backend has already validated."""
     parts = arn.split(":", 5)
     return parts[3], parts[4], parts[5]
 
 
 def _function_exists(function_arn: str) -> bool:
-    from moto.awslambda.exceptions import LambdaClientError
-    from moto.awslambda.models import lambda_backends
-
-    region, account_id, _ = _split(function_arn)
-    backend = _regional(lambda_backends, account_id, region)
-    if backend is None:
-        return False
+    region, account, _ = split_arn(function_arn)
+    lam = moto_api.client("lambda", region, account)
     try:
-        backend.get_function(function_arn)
-    except LambdaClientError:
-        return False
+        lam.get_function(FunctionName=function_arn)
+    except lam.exceptions.ClientError as error:
+        if moto_api.error_code(error) == "ResourceNotFoundException":
+            return False
+        raise
     return True
 
 
@@ -95,40 +66,54 @@ def _registered(function_arn: str) -> bool:
     return delivery is not None and delivery.DELIVERY.functions.lookup(function_arn) is not None
 
 
-def _check_queue(kind: SourceKind, arn: str) -> None:
-    from moto.sqs.models import sqs_backends
+def queue_url(arn: str) -> Optional[str]:
+    """The URL of the queue this ARN names, or None when moto holds no such queue."""
+    region, account, name = split_arn(arn)
+    sqs = moto_api.client("sqs", region, account)
+    try:
+        return str(sqs.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"])
+    except sqs.exceptions.ClientError as error:
+        if "NonExistentQueue" in (moto_api.error_code(error) or ""):
+            return None
+        raise
 
-    region, account_id, name = _split(arn)
-    backend = _regional(sqs_backends, account_id, region)
-    queue = None if backend is None else backend.queues.get(name)
-    if queue is None:
+
+def is_fifo(arn: str, url: str) -> bool:
+    region, account, _ = split_arn(arn)
+    sqs = moto_api.client("sqs", region, account)
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["FifoQueue"])
+    return bool(attributes.get("Attributes", {}).get("FifoQueue") == "true")
+
+
+def _check_queue(kind: SourceKind, arn: str) -> None:
+    url = queue_url(arn)
+    if url is None:
         raise InvalidParameterValueException(QUEUE_MISSING)
-    if kind is SQS_FIFO and not queue.fifo_queue:
+    if kind is SQS_FIFO and not is_fifo(arn, url):
         raise InvalidParameterValueException(NOT_FIFO.format(arn=arn))
 
 
 def _kinesis_stream_exists(arn: str) -> bool:
-    from moto.kinesis.models import kinesis_backends
+    region, account, resource = split_arn(arn)
+    kinesis = moto_api.client("kinesis", region, account)
+    try:
+        summary = kinesis.describe_stream_summary(StreamName=resource[len("stream/"):])
+    except kinesis.exceptions.ResourceNotFoundException:
+        return False
+    return bool(summary["StreamDescriptionSummary"]["StreamARN"] == arn)
 
-    region, account_id, resource = _split(arn)
-    backend = _regional(kinesis_backends, account_id, region)
-    stream = None if backend is None else backend.streams.get(resource[len("stream/"):])
-    return stream is not None and stream.arn == arn
 
-
-def _table_stream_exists(arn: str) -> bool:
-    from moto.dynamodb.models import dynamodb_backends
-
-    region, account_id, resource = _split(arn)
-    backend = _regional(dynamodb_backends, account_id, region)
-    table_name = resource.split("/")[1]
-    table = None if backend is None else backend.tables.get(table_name)
-    return (table is not None and table.latest_stream_label is not None
-            and f"{table.table_arn}/stream/{table.latest_stream_label}" == arn)
+def table_stream_exists(arn: str) -> bool:
+    """Whether the table holds this stream now (DynamoDB Streams ``ListStreams``); moto's
+    DescribeStream finds the table by name and would answer for a stream the table replaced."""
+    region, account, resource = split_arn(arn)
+    streams = moto_api.client("dynamodbstreams", region, account)
+    listed = streams.list_streams(TableName=resource.split("/")[1])
+    return any(stream["StreamArn"] == arn for stream in listed.get("Streams") or [])
 
 
 _STREAM_CHECKS: Dict[str, Callable[[str], bool]] = {
-    KINESIS.name: _kinesis_stream_exists, DYNAMODB.name: _table_stream_exists}
+    KINESIS.name: _kinesis_stream_exists, DYNAMODB.name: table_stream_exists}
 
 
 def check(kind: SourceKind, function_arn: Optional[str], event_source_arn: Optional[str]) -> None:

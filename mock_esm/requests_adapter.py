@@ -48,9 +48,12 @@ def serve(request: Any) -> Tuple[int, Dict[str, str], bytes]:
         host = ESM_URL.match(url) or ESM_TAGS_URL.match(url)
         region = host.group("region") if host else "us-east-1"
     moto = moto_bridge.moto_active()
-    account = moto_bridge.resolve_account(lambda: key, moto)
-    call = routing.Call(RUNTIME.registry.get(account, region), RUNTIME.transition_seconds,
-                        moto_bridge.check if moto else None)
+    backend = RUNTIME.registry.get(moto_bridge.resolve_account(lambda: key, moto, region), region)
+    if moto:
+        from . import moto_adoption
+
+        moto_adoption.adopt(backend)
+    call = routing.Call(backend, RUNTIME.transition_seconds, moto_bridge.check if moto else None)
     parts = urlsplit(url)
     body = request.body or b""
     if isinstance(body, str):

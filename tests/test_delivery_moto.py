@@ -153,3 +153,24 @@ def test_put_records_sends_into_the_moto_queue(aws):
     [message_id] = aws.put_records(queue["arn"], ["via the mock"])
     [message] = aws.sqs.receive_message(QueueUrl=queue["url"])["Messages"]
     assert (message["MessageId"], message["Body"]) == (message_id, "via the mock")
+
+
+def test_a_batching_window_holds_moto_messages_in_flight_until_reset_hands_them_back(aws):
+    queue = _queue(aws, "jobs")
+    aws.lam.create_event_source_mapping(EventSourceArn=queue["arn"], FunctionName="worker",
+                                        BatchSize=10, MaximumBatchingWindowInSeconds=20)
+    handler, _events = recorder()
+    aws.register_function("worker", handler)
+    aws.sqs.send_message(QueueUrl=queue["url"], MessageBody="waiting")
+    assert aws.poll() == []
+    assert _counts(aws, queue["url"]) == [0, 1]  # received by the poller, as Lambda's would
+    aws.frozen.tick(20)
+    [invocation] = aws.poll()
+    assert [r["body"] for r in invocation.records] == ["waiting"]
+    assert invocation.records[0]["attributes"]["ApproximateReceiveCount"] == "1"
+
+    aws.sqs.send_message(QueueUrl=queue["url"], MessageBody="held")
+    assert aws.poll() == []
+    aws.reset()
+    aws.frozen.tick(1)  # visible again from the next instant, not after the 30 s timeout
+    assert _counts(aws, queue["url"]) == [1, 0]

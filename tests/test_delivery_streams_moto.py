@@ -116,6 +116,12 @@ def test_dynamodb_table_changes_reach_the_handler_as_stream_records(aws):
     json.dumps(invocation.event)  # every value is JSON, as Lambda delivers it
 
 
+MOTO_RELEASE = tuple(int(part) for part in moto.__version__.split(".")[:2])
+
+
+@pytest.mark.skipif(MOTO_RELEASE < (5, 2), reason=(
+    "moto before 5.2 answers DynamoDB Streams GetRecords with binary values base64-encoded "
+    "twice; mock_esm hands on what the API answers"))
 def test_binary_and_nested_attributes_arrive_as_stream_json(aws):
     arn = _table(aws)
     aws.lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="worker",

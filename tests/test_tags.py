@@ -95,9 +95,9 @@ def test_function_tags_stay_motos():
         )["EventSourceMappingArn"]
         assert client.list_tags(Resource=function_arn)["Tags"] == {"owner": "moto"}
         assert client.list_tags(Resource=mapping_arn)["Tags"] == {"owner": "esm"}
-        from moto.awslambda.models import lambda_backends
-
-        assert lambda_backends["123456789012"]["us-east-1"]._event_source_mappings == {}
+        # A mapping moto held would be listed too (mock_esm adopts moto's mappings).
+        assert [m["EventSourceMappingArn"] for m in client.list_event_source_mappings()[
+            "EventSourceMappings"]] == [mapping_arn]
 
 
 # Raw HTTP (server mode, requests) reaches the tags route without botocore's checks.

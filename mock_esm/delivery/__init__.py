@@ -15,8 +15,8 @@ Layout (one job per module):
 * ``inputs`` checks on what tests pass to ``put_records``.
 * ``report`` what ``poll()`` returns.
 
-Nothing here imports botocore; moto is touched (by the ``moto_*`` modules and ``mq``) only when
-it is imported and active.
+Nothing here imports botocore or moto; the ``moto_*`` modules and ``mq`` ask moto through its
+AWS API (clients from :mod:`mock_esm.moto_api`), and only while moto's mock is active.
 """
 
 from __future__ import annotations

@@ -1,126 +1,162 @@
-"""Delivery from moto's SQS queues: the only module that touches moto.
+"""Delivery from moto's SQS queues, through the SQS API moto serves.
 
-It is consulted only when moto is already imported and its mock is active; it then reads and
-changes the queue through moto's backend API (``receive_message``, ``delete_message``,
-``send_message``), so moto's visibility timeouts, receive counts, FIFO group locking and
-redrive policy apply exactly as they do for boto3 calls.
+Consulted only while moto's mock is active.  The poller works as Lambda's does: it receives
+messages (``ReceiveMessage`` with every attribute, under the queue's own visibility timeout),
+holds what it received until the batch is ready, and deletes what was handled
+(``DeleteMessageBatch``); so moto's visibility timeouts, receive counts, FIFO group locking and
+redrive policy apply exactly as they do for any other consumer.  What it received but will not
+deliver (a mapping removed meanwhile) it hands back with ``ChangeMessageVisibility``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import sys
+import threading
 from typing import Any, Dict, List, Optional, Sequence, Set
 
+from .. import moto_api, moto_bridge
 from .sqs_message import SqsMessage
 from .sqs_queue import Entry
 
-_sequence_numbers: Dict[str, str] = {}
-
-
-def _moto_active() -> bool:
-    if "moto.core.models" not in sys.modules:
-        return False
-    from ..interceptor import moto_active
-
-    return moto_active()
+RECEIVE_LIMIT = 10  # SQS's most messages per ReceiveMessage and per DeleteMessageBatch
+# moto numbers only FIFO messages sent with an explicit deduplication ID; AWS numbers all.
+_FIRST_SEQUENCE = 18849496460467696128
 
 
 class MotoQueue:
-    """A moto queue seen through the same five calls as the in-mock one."""
+    """A moto queue seen through the same four calls as the in-mock one."""
 
-    def __init__(self, backend: Any, queue: Any) -> None:
-        self._backend = backend
-        self._queue = queue
-        self.arn: str = queue.queue_arn
-        self.fifo: bool = bool(queue.fifo_queue)
+    def __init__(self, arn: str, url: str, fifo: bool) -> None:
+        region, account, _ = moto_bridge.split_arn(arn)
+        self.arn = arn
+        self.url = url
+        self.fifo = fifo
+        self._sqs = moto_api.client("sqs", region, account)
+        self._held: Dict[str, Dict[str, Any]] = {}  # received, not yet delivered, in order
+        self._sequence_numbers: Dict[str, str] = {}
 
-    def _deliverable(self, skip: Set[str], limit: int) -> List[Any]:
-        queue = self._queue
-        blocked = {m.group_id for m in queue.pending_messages
-                   if self.fifo and m.group_id is not None and not m.visible}
-        ready: List[Any] = []
-        for message in queue.messages:  # moto's visible, undelayed messages, in send order
-            if len(ready) == limit:
-                break
-            group = message.group_id if self.fifo else None
-            if group is not None and group in blocked:
-                continue
-            if message.id in skip:
-                if group is not None:
-                    blocked.add(group)
-                continue
-            ready.append(message)
-        return ready
+    def _top_up(self, wanted: int) -> None:
+        while len(self._held) < wanted:
+            answer = self._sqs.receive_message(
+                QueueUrl=self.url, MaxNumberOfMessages=min(RECEIVE_LIMIT, wanted - len(
+                    self._held)), AttributeNames=["All"], MessageAttributeNames=["All"])
+            messages = answer.get("Messages") or []
+            if not messages:
+                return
+            for message in messages:  # seen again after its visibility ran out: newest handle
+                self._held.pop(message["MessageId"], None)
+                self._held[message["MessageId"]] = message
+
+    def _ready(self, skip: Set[str], limit: int) -> List[Dict[str, Any]]:
+        self._top_up(limit + len(skip.intersection(self._held)))
+        return [m for m in self._held.values() if m["MessageId"] not in skip][:limit]
 
     def ready_since(self, now: float, skip: Set[str], limit: int) -> List[float]:
-        return [max(m.sent_timestamp or 0, m.delayed_until, m.visible_at) / 1000.0
-                for m in self._deliverable(skip, limit)]
+        return [int(m["Attributes"]["SentTimestamp"]) / 1000.0 for m in self._ready(skip, limit)]
 
     def receive(self, count: int, now: float, skip: Set[str]) -> List[SqsMessage]:
-        received = self._backend.receive_message(
-            self._queue.name, count, 0, self._queue.visibility_timeout, ["All"])
-        return [self._convert(m) for m in received if m.id not in skip]
+        chosen = self._ready(skip, count)[:count]
+        for message in chosen:
+            del self._held[message["MessageId"]]
+        return [self._convert(m) for m in chosen]
 
-    def _convert(self, message: Any) -> SqsMessage:
-        sequence = message.sequence_number
+    def _convert(self, message: Dict[str, Any]) -> SqsMessage:
+        attributes = message.get("Attributes") or {}
+        sequence = attributes.get("SequenceNumber")
         if self.fifo and sequence is None:
-            # moto numbers only messages sent with an explicit deduplication ID; AWS numbers all.
-            sequence = _sequence_numbers.setdefault(
-                message.id, str(18849496460467696128 + len(_sequence_numbers)))
-        system = message.system_attributes or {}
-        trace = (system.get("AWSTraceHeader") or {}).get("StringValue")
+            sequence = self._sequence_numbers.setdefault(
+                message["MessageId"], str(_FIRST_SEQUENCE + len(self._sequence_numbers)))
         return SqsMessage(
-            message_id=message.id, receipt_handle=message.receipt_handle, body=message.body,
-            sent_ms=int(message.sent_timestamp), first_receive_ms=int(
-                message.approximate_first_receive_timestamp),
-            receive_count=int(message.approximate_receive_count), sender_id=message.sender_id,
-            message_attributes=dict(message.message_attributes), group_id=message.group_id,
-            deduplication_id=message.deduplication_id, sequence_number=sequence,
-            trace_header=trace)
+            message_id=message["MessageId"], receipt_handle=message["ReceiptHandle"],
+            body=message["Body"], sent_ms=int(attributes["SentTimestamp"]),
+            first_receive_ms=int(attributes.get("ApproximateFirstReceiveTimestamp") or 0),
+            receive_count=int(attributes.get("ApproximateReceiveCount") or 1),
+            sender_id=str(attributes.get("SenderId")),
+            message_attributes=message.get("MessageAttributes") or {},
+            group_id=attributes.get("MessageGroupId"),
+            deduplication_id=attributes.get("MessageDeduplicationId"),
+            sequence_number=sequence, trace_header=attributes.get("AWSTraceHeader"))
 
     def delete(self, receipt_handles: Sequence[str]) -> None:
-        from moto.sqs.exceptions import ReceiptHandleIsInvalid
+        for start in range(0, len(receipt_handles), RECEIVE_LIMIT):
+            chunk = receipt_handles[start:start + RECEIVE_LIMIT]
+            # A handle already gone comes back under Failed; nothing is left to delete then.
+            self._sqs.delete_message_batch(QueueUrl=self.url, Entries=[
+                {"Id": str(n), "ReceiptHandle": handle} for n, handle in enumerate(chunk)])
 
-        for handle in receipt_handles:
-            with contextlib.suppress(ReceiptHandleIsInvalid):  # already gone
-                self._backend.delete_message(self._queue.name, handle)
+    def release(self) -> None:
+        """Hand back what was received and not delivered, visible again at once."""
+        for message in self._held.values():
+            # The queue or the message may be gone meanwhile: nothing to hand back then.
+            with contextlib.suppress(self._sqs.exceptions.ClientError):
+                self._sqs.change_message_visibility(
+                    QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"],
+                    VisibilityTimeout=0)
+        self._held.clear()
 
     def send(self, entries: Sequence[Entry], now: float) -> List[str]:
         ids = []
         for entry in entries:
-            system = ({"AWSTraceHeader": {"DataType": "String", "StringValue": entry.trace_header}}
-                      if entry.trace_header is not None else None)
+            request: Dict[str, Any] = {"QueueUrl": self.url, "MessageBody": entry.body}
+            if entry.attributes:
+                request["MessageAttributes"] = dict(entry.attributes)
+            if entry.delay:
+                request["DelaySeconds"] = entry.delay
+            if entry.group_id is not None:
+                request["MessageGroupId"] = entry.group_id
+            if entry.deduplication_id is not None:
+                request["MessageDeduplicationId"] = entry.deduplication_id
+            if entry.trace_header is not None:
+                request["MessageSystemAttributes"] = {"AWSTraceHeader": {
+                    "DataType": "String", "StringValue": entry.trace_header}}
             try:
-                message = self._backend.send_message(
-                    self._queue.name, entry.body, message_attributes=dict(entry.attributes),
-                    delay_seconds=entry.delay or None, deduplication_id=entry.deduplication_id,
-                    group_id=entry.group_id, system_attributes=system)
-            except Exception as exc:  # moto's own SQS error, with SQS's wording
-                raise ValueError(f"put_records(): {exc}") from None
-            ids.append(message.id)
+                sent = self._sqs.send_message(**request)
+            except self._sqs.exceptions.ClientError as error:  # SQS's own refusal and wording
+                raise ValueError(f"put_records(): {error}") from None
+            ids.append(str(sent["MessageId"]))
         return ids
 
 
-def queue_for(arn: str) -> Optional[MotoQueue]:
-    """moto's queue with this ARN while moto's mock is active, else None."""
-    if not _moto_active():
-        return None
-    from moto.sqs.models import sqs_backends
+class MotoQueues:
+    """The moto queues delivery has seen this activation, by ARN."""
 
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self._queues: Dict[str, MotoQueue] = {}
+
+    def get(self, arn: str) -> Optional[MotoQueue]:
+        """moto's queue with this ARN while moto's mock is active, else None."""
+        if not moto_api.moto_active():
+            return None
+        with self.lock:
+            url = moto_bridge.queue_url(arn) if _well_formed(arn) else None
+            known = self._queues.get(arn)
+            if url is None:
+                self._queues.pop(arn, None)
+                return None
+            if known is None or known.url != url:
+                known = self._queues[arn] = MotoQueue(arn, url, moto_bridge.is_fifo(arn, url))
+            return known
+
+    def reset(self) -> None:
+        with self.lock:
+            queues, self._queues = list(self._queues.values()), {}
+        if moto_api.moto_active():
+            for queue in queues:
+                queue.release()
+
+
+def _well_formed(arn: str) -> bool:
     parts = arn.split(":")
-    if len(parts) != 6:
-        return None
-    _, _, _, region, account, name = parts
-    if not region or not account:
-        return None
-    try:
-        backend = sqs_backends[account][region]
-    except KeyError:  # a region moto does not know holds no moto queue
-        return None
-    queue = backend.queues.get(name)
-    return None if queue is None else MotoQueue(backend, queue)
+    return len(parts) == 6 and parts[2] == "sqs" and bool(parts[3]) and bool(parts[4])
+
+
+QUEUES = MotoQueues()
+
+
+def queue_for(arn: str) -> Optional[MotoQueue]:
+    return QUEUES.get(arn)
 
 
 def reset() -> None:
-    _sequence_numbers.clear()
+    QUEUES.reset()

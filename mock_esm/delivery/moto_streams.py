@@ -1,102 +1,151 @@
-"""Delivery from moto's Kinesis streams and DynamoDB table streams, and to moto's SQS and SNS.
+"""Delivery from moto's Kinesis streams and DynamoDB table streams, and to moto's SQS queues and
+SNS topics, through the APIs moto serves.
 
-Consulted only when moto is already imported and its mock is active.  Records are read where
-moto keeps them (a Kinesis shard's ``records``, a table's ``stream_shard.items``) and never
-removed: a Lambda poller only reads a stream, it moves its own checkpoint.
+Consulted only while moto's mock is active.  A stream is read as Lambda's poller reads it:
+``ListShards`` (Kinesis) or ``DescribeStream`` (DynamoDB Streams), then per shard an iterator
+and ``GetRecords`` until the shard has nothing more.  The first read of a shard starts at
+``TRIM_HORIZON``; later reads in the same activation start ``AFTER_SEQUENCE_NUMBER`` of the last
+record read, and what was read before is kept (a stream never loses a record while a test
+runs), so each poll pays for new records only.  Reading never removes a record; the stream
+source keeps its own checkpoints.  Lambda's event is built from the API's answers, turned back
+into the JSON they travelled as (see :mod:`mock_esm.wire_json`).
 """
 
 from __future__ import annotations
 
+import base64
 import json
-from typing import Any, Dict, List, Optional
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional
 
-from .moto_sqs import _moto_active, queue_for
+from .. import moto_api, moto_bridge
+from ..wire_json import to_wire
 from .sqs_queue import Entry
 from .stream_records import StreamItem, dynamodb_key, epoch
 
+GET_RECORDS_LIMIT = 1000  # DynamoDB Streams' most records per GetRecords (Kinesis allows more)
+_LOCK = threading.Lock()
 
-def _split(arn: str) -> Optional[List[str]]:
+
+@dataclass
+class _ShardLog:
+    """What has been read of one shard this activation."""
+
+    items: List[StreamItem] = field(default_factory=list)
+
+    @property
+    def last(self) -> Optional[str]:
+        return self.items[-1].sequence_number if self.items else None
+
+
+def _parts(arn: str) -> Optional[List[str]]:
     parts = arn.split(":", 5)  # a table stream's label holds colons
     return parts if len(parts) >= 6 and parts[3] and parts[4] else None
 
 
-def _resource(backends: Any, parts: List[str], collection: str, key: str) -> Any:
-    """``key`` in ``collection`` of moto's backend for the ARN's account and region, or None
-    (moto has no backend for a region it does not know)."""
-    try:
-        return getattr(backends[parts[4]][parts[3]], collection).get(key)
-    except KeyError:
-        return None
+def _read(client: Any, arn: str, shard_id: str, iterator: Callable[..., Any], after: str,
+          convert: Callable[[Dict[str, Any]], StreamItem]) -> List[StreamItem]:
+    """Every record of the shard so far, reading only those after the last one read
+    (``after`` names the iterator's sequence number parameter in this API)."""
+    with _LOCK:  # one reader per shard log at a time, so no record is appended twice
+        log = moto_api.activation_cache("stream-shards").setdefault((arn, shard_id), _ShardLog())
+        start: Dict[str, Any] = {"ShardIteratorType": "TRIM_HORIZON"}
+        if log.last is not None:
+            start = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", after: log.last}
+        try:
+            position = iterator(ShardId=shard_id, **start)["ShardIterator"]
+        except client.exceptions.ClientError:  # the stream was made anew: read from the start
+            log.items.clear()
+            position = iterator(ShardId=shard_id,
+                                ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        while position:
+            answer = client.get_records(ShardIterator=position, Limit=GET_RECORDS_LIMIT)
+            log.items.extend(convert(record) for record in answer["Records"])
+            position = answer.get("NextShardIterator") if answer["Records"] else None
+        return list(log.items)
 
 
-def _kinesis_shards(parts: List[str]) -> Optional[Dict[str, List[StreamItem]]]:
-    from moto.kinesis.models import kinesis_backends
-
+def _kinesis_shards(arn: str, parts: List[str]) -> Optional[Dict[str, List[StreamItem]]]:
+    kinesis = moto_api.client("kinesis", parts[3], parts[4])
     name = parts[5].split("/")[1]
-    stream = _resource(kinesis_backends, parts, "streams", name)
-    if stream is None:
+    try:
+        listed = kinesis.list_shards(StreamName=name)
+    except kinesis.exceptions.ResourceNotFoundException:
         return None
+
+    def iterator(**start: Any) -> Any:
+        return kinesis.get_shard_iterator(StreamName=name, **start)
+
     shards: Dict[str, List[StreamItem]] = {}
-    for shard_id, shard in stream.shards.items():
-        items = []
-        for sequence, record in shard.records.items():
-            data = record.data
-            if isinstance(data, bytes):
-                data = data.decode("ascii")
-            # moto keeps PutRecord's Data base64-encoded, as it travelled.
-            items.append(StreamItem(shard_id, str(sequence), int(sequence),
-                                    float(record.created_at), record.partition_key,
-                                    {"data": data}))
-        shards[shard_id] = items
+    for shard in listed["Shards"]:
+        shard_id = shard["ShardId"]
+
+        def convert(record: Dict[str, Any], shard_id: str = shard_id) -> StreamItem:
+            sequence = record["SequenceNumber"]
+            return StreamItem(shard_id, sequence, int(sequence),
+                              epoch(record["ApproximateArrivalTimestamp"]) or 0.0,
+                              record["PartitionKey"],
+                              {"data": base64.b64encode(record["Data"]).decode("ascii")})
+
+        shards[shard_id] = _read(kinesis, arn, shard_id, iterator, "StartingSequenceNumber",
+                                   convert)
     return shards
 
 
-def _dynamodb_shards(parts: List[str]) -> Optional[Dict[str, List[StreamItem]]]:
-    from moto.dynamodb.models import dynamodb_backends
-    from moto.dynamodb.models.utilities import dynamo_json_dump
-
-    _, name, _, label = parts[5].split("/", 3)
-    table = _resource(dynamodb_backends, parts, "tables", name)
-    if table is None or table.stream_shard is None or table.latest_stream_label != label:
+def _dynamodb_shards(arn: str, parts: List[str]) -> Optional[Dict[str, List[StreamItem]]]:
+    if not moto_bridge.table_stream_exists(arn):
         return None
-    shard = table.stream_shard
-    items = []
-    for stored in shard.items:
-        record = stored.record
-        dynamodb = dict(record["dynamodb"])
-        arrival = epoch(dynamodb.get("ApproximateCreationDateTime")) or 0.0
-        dynamodb["ApproximateCreationDateTime"] = float(int(arrival))
-        # moto's own encoder: its images may hold moto values, bytes and datetimes.
-        dynamodb = json.loads(dynamo_json_dump(dynamodb))
-        sequence = str(dynamodb["SequenceNumber"])
-        items.append(StreamItem(shard.id, sequence, int(sequence), arrival,
-                                dynamodb_key(dynamodb),
-                                {"eventID": record["eventID"], "eventName": record["eventName"],
-                                 "dynamodb": dynamodb}))
-    return {shard.id: items}
+    streams = moto_api.client("dynamodbstreams", parts[3], parts[4])
+    described = streams.describe_stream(StreamArn=arn)["StreamDescription"]
+    record_shape = streams.meta.service_model.shape_for("Record")
+
+    def iterator(**start: Any) -> Any:
+        return streams.get_shard_iterator(StreamArn=arn, **start)
+
+    shards: Dict[str, List[StreamItem]] = {}
+    for shard in described.get("Shards") or []:
+        shard_id = shard["ShardId"]
+
+        def convert(parsed: Dict[str, Any], shard_id: str = shard_id) -> StreamItem:
+            record = to_wire(record_shape, parsed)
+            dynamodb = record["dynamodb"]
+            arrival = epoch(parsed["dynamodb"].get("ApproximateCreationDateTime")) or 0.0
+            # Lambda's event carries the creation time in whole seconds.
+            dynamodb["ApproximateCreationDateTime"] = float(int(arrival))
+            sequence = str(dynamodb["SequenceNumber"])
+            return StreamItem(shard_id, sequence, int(sequence), arrival,
+                              dynamodb_key(dynamodb),
+                              {"eventID": record["eventID"], "eventName": record["eventName"],
+                               "dynamodb": dynamodb})
+
+        shards[shard_id] = _read(streams, arn, shard_id, iterator, "SequenceNumber", convert)
+    return shards
 
 
 def shards_for(arn: str) -> Optional[Dict[str, List[StreamItem]]]:
     """moto's shards of this stream, oldest record first in each, or None when moto lacks it."""
-    if not _moto_active():
+    if not moto_api.moto_active():
         return None
-    parts = _split(arn)
+    parts = _parts(arn)
     if parts is None:
         return None
     if parts[2] == "kinesis":
-        return _kinesis_shards(parts)
-    return _dynamodb_shards(parts)
+        return _kinesis_shards(arn, parts)
+    return _dynamodb_shards(arn, parts)
 
 
 def send_failure(destination: str, record: Dict[str, Any], now: float) -> bool:
     """Send a failure record to moto's SQS queue or SNS topic; False when moto lacks it."""
-    if not _moto_active():
+    if not moto_api.moto_active():
         return False
     body = json.dumps(record)
-    parts = _split(destination)
+    parts = _parts(destination)
     if parts is None:
         return False
     if parts[2] == "sqs":
+        from .moto_sqs import queue_for
+
         queue = queue_for(destination)
         if queue is None:
             return False
@@ -106,11 +155,10 @@ def send_failure(destination: str, record: Dict[str, Any], now: float) -> bool:
             return False
         return True
     if parts[2] == "sns":
-        from moto.sns.models import sns_backends
-
-        topic = _resource(sns_backends, parts, "topics", destination)
-        if topic is None:
+        sns = moto_api.client("sns", parts[3], parts[4])
+        try:
+            sns.publish(TopicArn=destination, Message=body)
+        except sns.exceptions.ClientError:  # no such topic
             return False
-        topic.publish(body, message_attributes={})  # moto < 5.2 fails on None
         return True
     return False

@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import copy
 import secrets
-import sys
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
@@ -56,20 +55,19 @@ def _virtual_host(mapping: MappingView) -> Optional[str]:
 
 
 def _moto_engine(broker_arn: str) -> Optional[str]:
-    if "moto.core.models" not in sys.modules:
-        return None
-    from ..interceptor import moto_active
-
-    if not moto_active():
-        return None
-    from moto.mq.models import mq_backends
+    """The broker's engine as moto's MQ ``DescribeBroker`` answers it, while moto is active."""
+    from .. import moto_api
 
     parts = broker_arn.split(":")
-    try:
-        broker = mq_backends[parts[4]][parts[3]].brokers.get(parts[-1])
-    except (KeyError, IndexError):
+    if len(parts) < 7 or not moto_api.moto_active():
         return None
-    return None if broker is None else str(broker.engine_type).upper()
+    mq = moto_api.client("mq", parts[3], parts[4])
+    try:
+        broker = mq.describe_broker(BrokerId=parts[-1])
+    except mq.exceptions.ClientError:  # moto holds no such broker
+        return None
+    engine = broker.get("EngineType")
+    return None if engine is None else str(engine).upper()
 
 
 def is_rabbit(mapping: MappingView) -> bool:
