@@ -13,6 +13,7 @@ handler, so it keeps quiet whenever moto's mock is on.
 
 from __future__ import annotations
 
+import inspect
 import io
 import sys
 import weakref
@@ -65,9 +66,19 @@ def _region(context: Optional[Dict[str, Any]], request_signer: Any) -> str:
 
 def _access_key(request_signer: Any) -> Optional[str]:
     """The key the client would sign with; read only while moto is active (the before-call path
-    does not sign, and resolving credentials otherwise could start botocore's provider chain)."""
-    credentials = getattr(request_signer, "_credentials", None)
-    key = getattr(credentials, "access_key", None)
+    does not sign, and resolving credentials otherwise could start botocore's provider chain).
+
+    The signer's public ``get_auth_instance`` hands out the frozen credentials it would sign
+    with.  aiobotocore's signer answers with a coroutine instead; it is closed unawaited and the
+    call lands in the default account."""
+    if request_signer is None:
+        return None
+    auth = request_signer.get_auth_instance(request_signer.signing_name,
+                                            request_signer.region_name, "v4")
+    if inspect.iscoroutine(auth):
+        auth.close()
+        return None
+    key = getattr(getattr(auth, "credentials", None), "access_key", None)
     return key if isinstance(key, str) else None
 
 

@@ -8,7 +8,9 @@ import zipfile
 from typing import Any, Callable, Dict, Iterator
 
 import boto3
+import botocore.session
 import pytest
+from botocore.credentials import CredentialProvider, Credentials, ReadOnlyCredentials
 from botocore.exceptions import ClientError
 
 from mock_esm import mock_esm
@@ -264,34 +266,43 @@ def test_unknown_key_falls_back_to_moto_account_id(monkeypatch):
         assert esm.mappings(account_id="444455556666") != []
 
 
-class _WatchedCredentials:
-    """Credentials that count every read of the access key (a refresh would be one)."""
+class _WatchedCredentials(Credentials):
+    """Credentials that count every time a signer freezes them (what signing, or a refresh,
+    would do)."""
 
     def __init__(self, key: str) -> None:
+        super().__init__(key, "secret")
         self.reads = 0
-        self._key = key
 
-    @property
-    def access_key(self) -> str:
+    def get_frozen_credentials(self) -> ReadOnlyCredentials:
         self.reads += 1
-        return self._key
+        return super().get_frozen_credentials()
+
+
+class _WatchedProvider(CredentialProvider):
+    """A credential source placed first in a session's chain, as a plugin would add one."""
+
+    METHOD = "watched"
+
+    def __init__(self, credentials: Credentials) -> None:
+        super().__init__()
+        self.credentials = credentials
+
+    def load(self) -> Credentials:
+        return self.credentials
 
 
 def test_credentials_are_read_only_while_moto_is_active():
-    client = make_client("lambda")
     watched = _WatchedCredentials("AKIAWATCHED")
-    signer = client._request_signer
-    original = signer._credentials
-    signer._credentials = watched
-    try:
-        with mock_esm():
-            client.list_event_source_mappings()
-        assert watched.reads == 0
-        with mock_aws(), mock_esm():
-            client.list_event_source_mappings()
-        assert watched.reads == 1
-    finally:
-        signer._credentials = original
+    session = botocore.session.Session()
+    session.get_component("credential_provider").insert_before("env", _WatchedProvider(watched))
+    client = session.create_client("lambda", region_name=REGION)
+    with mock_esm():
+        client.list_event_source_mappings()
+    assert watched.reads == 0
+    with mock_aws(), mock_esm():
+        client.list_event_source_mappings()
+    assert watched.reads == 1
 
 
 def test_a_function_given_a_handler_exists_for_the_check(aws):
