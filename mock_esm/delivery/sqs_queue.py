@@ -13,10 +13,11 @@ import itertools
 import secrets
 import threading
 import uuid as uuidlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Set
 
 from .sqs_message import SENDER_ID, SqsMessage
+from .sqs_order import DeliveryOrder
 
 VISIBILITY_TIMEOUT = 30.0
 DEDUPLICATION_SECONDS = 300.0
@@ -105,6 +106,7 @@ def normalise(records: Sequence[Any], fifo: bool) -> List[Entry]:
 @dataclass
 class _Stored:
     message_id: str
+    seq: int
     entry: Entry
     sent_at: float
     visible_at: float
@@ -114,19 +116,25 @@ class _Stored:
     first_receive_at: Optional[float] = None
     receipt_handle: Optional[str] = None
 
-    def in_flight(self, now: float) -> bool:
-        return self.receive_count > 0 and self.visible_at > now
 
-
-@dataclass
 class LocalQueue:
-    """One queue, keyed by its ARN; every method is called under the owner's lock."""
+    """One queue, keyed by its ARN; every method is called under the owner's lock.
 
-    arn: str
-    fifo: bool
-    visibility_timeout: float = VISIBILITY_TIMEOUT
-    messages: List[_Stored] = field(default_factory=list)
-    _sequence: Any = field(default_factory=lambda: itertools.count(_FIRST_SEQUENCE))
+    Sending, receiving and deleting cost the same however long the queue is: messages are
+    kept by ID, by receipt handle and by deduplication ID, and the receive order is kept by
+    :class:`~mock_esm.delivery.sqs_order.DeliveryOrder`.
+    """
+
+    def __init__(self, arn: str, fifo: bool) -> None:
+        self.arn = arn
+        self.fifo = fifo
+        self.visibility_timeout = VISIBILITY_TIMEOUT
+        self._order: DeliveryOrder[_Stored] = DeliveryOrder(fifo)
+        self._by_id: Dict[str, _Stored] = {}
+        self._by_handle: Dict[str, str] = {}
+        self._by_dedup: Dict[str, _Stored] = {}
+        self._seq = itertools.count()
+        self._sequence = itertools.count(_FIRST_SEQUENCE)
 
     def send(self, entries: Sequence[Entry], now: float) -> List[str]:
         ids: List[str] = []
@@ -138,47 +146,37 @@ class LocalQueue:
             if duplicate is not None:
                 ids.append(duplicate)
                 continue
-            stored = _Stored(str(uuidlib.uuid4()), entry, now, now + entry.delay,
+            stored = _Stored(str(uuidlib.uuid4()), next(self._seq), entry, now, now + entry.delay,
                              str(next(self._sequence)) if self.fifo else None, dedup)
-            self.messages.append(stored)
+            self._by_id[stored.message_id] = stored
+            if dedup is not None:
+                self._by_dedup[dedup] = stored
+            self._order.add(stored, entry.group_id)
             ids.append(stored.message_id)
         return ids
 
     def _duplicate(self, dedup: Optional[str], now: float) -> Optional[str]:
-        for stored in self.messages:
-            if stored.deduplication_id == dedup and now - stored.sent_at < DEDUPLICATION_SECONDS:
-                return stored.message_id
+        """A message still in the queue sent with this deduplication ID in the last 5 minutes."""
+        stored = self._by_dedup.get(dedup or "")
+        if stored is not None and now - stored.sent_at < DEDUPLICATION_SECONDS:
+            return stored.message_id
         return None
-
-    def _deliverable(self, now: float, skip: Set[str], limit: int) -> List[_Stored]:
-        blocked = ({m.entry.group_id for m in self.messages if m.in_flight(now)} if self.fifo
-                   else set())
-        ready: List[_Stored] = []
-        for message in self.messages:
-            if len(ready) == limit:
-                break
-            group = message.entry.group_id if self.fifo else None
-            if group is not None and group in blocked:
-                continue
-            if message.visible_at > now or message.message_id in skip:
-                if group is not None:
-                    blocked.add(group)  # later messages of the group wait behind this one
-                continue
-            ready.append(message)
-        return ready
 
     def ready_since(self, now: float, skip: Set[str], limit: int) -> List[float]:
         """When each deliverable message became available, in delivery order (``limit`` at most)."""
-        return [m.visible_at for m in self._deliverable(now, skip, limit)]
+        return [m.visible_at for m in self._order.deliverable(now, skip, limit)]
 
     def receive(self, count: int, now: float, skip: Set[str]) -> List[SqsMessage]:
         received: List[SqsMessage] = []
-        for stored in self._deliverable(now, skip, count):
+        for stored in self._order.deliverable(now, skip, count):
             stored.receive_count += 1
             if stored.first_receive_at is None:
                 stored.first_receive_at = now
             stored.visible_at = now + self.visibility_timeout
+            if stored.receipt_handle is not None:
+                del self._by_handle[stored.receipt_handle]
             stored.receipt_handle = secrets.token_urlsafe(96)
+            self._by_handle[stored.receipt_handle] = stored.message_id
             entry = stored.entry
             received.append(SqsMessage(
                 message_id=stored.message_id, receipt_handle=stored.receipt_handle,
@@ -191,11 +189,20 @@ class LocalQueue:
         return received
 
     def delete(self, receipt_handles: Sequence[str]) -> None:
-        handles = set(receipt_handles)
-        self.messages = [m for m in self.messages if m.receipt_handle not in handles]
+        """Delete the messages these handles name; a handle replaced by a later receive, or of
+        a message already deleted, deletes nothing."""
+        for handle in receipt_handles:
+            message_id = self._by_handle.pop(handle, None)
+            if message_id is None:
+                continue
+            stored = self._by_id.pop(message_id)
+            if stored.deduplication_id is not None and self._by_dedup.get(
+                    stored.deduplication_id) is stored:
+                del self._by_dedup[stored.deduplication_id]
+            self._order.remove(message_id)
 
     def __len__(self) -> int:
-        return len(self.messages)
+        return len(self._by_id)
 
 
 class LocalQueues:

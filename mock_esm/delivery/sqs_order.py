@@ -1,0 +1,179 @@
+"""Which messages of an in-mock SQS queue can be received now, found without a scan of the queue.
+
+A receive must return the deliverable messages in send order: visible (not delayed, not in
+flight), not already handed out by this ``poll()``, and on a FIFO queue not behind a message of
+its group that is in flight or was handed out.  Scanning the queue for that costs a full pass
+per batch, so a backlog made delivery quadratic.  Here each message group (on a standard queue
+every message is a group of one) sits in one of two heaps: *open* groups by the sequence of
+their first message, and *waiting* groups by the time their first message can next be
+received.  A receive pops open groups in order until it has enough; a group found in flight or
+delayed moves to the waiting heap, and comes back when the clock passes its time or when a
+delete changes its first message.  Heap entries are never removed in place: an entry whose
+group has changed since is recognised as stale when popped and dropped.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+from typing import Dict, Generic, Iterator, List, Optional, Protocol, Set, Tuple, TypeVar
+
+
+class Queued(Protocol):
+    """What the index reads of a stored message."""
+
+    @property
+    def message_id(self) -> str: ...
+
+    @property
+    def seq(self) -> int: ...
+
+    @property
+    def visible_at(self) -> float: ...
+
+    @property
+    def receive_count(self) -> int: ...
+
+
+M = TypeVar("M", bound=Queued)
+
+
+@dataclass
+class _Group(Generic[M]):
+    """A group's messages still in the queue, in send order; removed ones are ``None``."""
+
+    messages: List[Optional[M]] = field(default_factory=list)
+    head: int = 0
+    live: int = 0
+
+    def first(self) -> M:
+        """The group's first message still in the queue (the group is not empty)."""
+        while True:
+            message = self.messages[self.head]
+            if message is not None:
+                return message
+            self.head += 1
+
+    def remaining(self) -> Iterator[M]:
+        for position in range(self.head, len(self.messages)):
+            message = self.messages[position]
+            if message is not None:
+                yield message
+
+
+class DeliveryOrder(Generic[M]):
+    """The receive order of one queue; with ``fifo``, messages of a group go in order."""
+
+    def __init__(self, fifo: bool) -> None:
+        self.fifo = fifo
+        self._groups: Dict[str, _Group[M]] = {}
+        self._where: Dict[str, Tuple[str, int]] = {}  # message ID -> (group key, position)
+        self._open: List[Tuple[int, str]] = []  # (first message's seq, group key)
+        self._waiting: List[Tuple[float, int, str]] = []  # (time, first seq, group key)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def add(self, message: M, group: Optional[str]) -> None:
+        key = group if self.fifo and group is not None else message.message_id
+        members = self._groups.get(key)
+        if members is None:
+            members = self._groups[key] = _Group()
+        self._where[message.message_id] = (key, len(members.messages))
+        members.messages.append(message)
+        members.live += 1
+        if members.live == 1:
+            heapq.heappush(self._open, (message.seq, key))
+
+    def remove(self, message_id: str) -> None:
+        found = self._where.pop(message_id, None)
+        if found is None:
+            return
+        key, position = found
+        members = self._groups[key]
+        members.messages[position] = None
+        members.live -= 1
+        if members.live == 0:
+            del self._groups[key]
+            return
+        first = members.first()
+        if members.head > 64 and members.head * 2 > len(members.messages):
+            self._compact(key, members)
+        # Its first message may have changed, or a message in flight gone: look again.
+        heapq.heappush(self._open, (first.seq, key))
+
+    def _compact(self, key: str, members: _Group[M]) -> None:
+        members.messages = members.messages[members.head:]
+        members.head = 0
+        for position, message in enumerate(members.messages):
+            if message is not None:
+                self._where[message.message_id] = (key, position)
+
+    def deliverable(self, now: float, skip: Set[str], limit: int) -> List[M]:
+        """Up to ``limit`` messages receivable now, in send order; nothing is received."""
+        while self._waiting and self._waiting[0][0] <= now:
+            _, seq, key = heapq.heappop(self._waiting)
+            heapq.heappush(self._open, (seq, key))
+        kept: List[Tuple[int, str]] = []  # open entries popped here, pushed back at the end
+        ready: List[M] = []
+        looked: Set[str] = set()
+        contributing = 0
+        while self._open and contributing < limit:
+            seq, key = heapq.heappop(self._open)
+            members = self._groups.get(key)
+            if members is None or key in looked or members.first().seq != seq:
+                continue  # stale: the group was emptied, is listed twice, or has moved on
+            looked.add(key)
+            prefix, wait_until = self._ready_prefix(members, now, skip, limit)
+            if wait_until is not None:
+                heapq.heappush(self._waiting, (wait_until, seq, key))
+                continue
+            kept.append((seq, key))
+            if prefix:
+                contributing += 1
+                ready.extend(prefix)
+        for entry in kept:
+            heapq.heappush(self._open, entry)
+        # A group whose first message comes after ``limit`` ready first messages cannot place
+        # any message among the first ``limit``, so looking no further is exact.
+        ready.sort(key=lambda message: message.seq)
+        return ready[:limit]
+
+    def _ready_prefix(self, members: _Group[M], now: float, skip: Set[str],
+                      limit: int) -> Tuple[List[M], Optional[float]]:
+        """(the group's messages receivable now, from its first on) or (nothing, when to look
+        again).
+
+        A group with a message in flight waits until the last of them is visible again; its
+        received messages are always its first ones, since a message is received only together
+        with every earlier message of its group.  A group whose first message is delayed waits
+        for it.  A message this ``poll()`` already handed out ends the group's prefix, for the
+        rest of the ``poll()``.
+        """
+        in_flight = [m.visible_at for m in _received_prefix(members) if m.visible_at > now]
+        if in_flight:
+            return [], max(in_flight)
+        first = members.first()
+        if first.visible_at > now:
+            return [], first.visible_at
+        if not self.fifo:
+            return ([] if first.message_id in skip else [first]), None
+        prefix: List[M] = []
+        for message in members.remaining():
+            if len(prefix) == limit or message.visible_at > now or message.message_id in skip:
+                break
+            prefix.append(message)
+        return prefix, None
+
+    def reset(self) -> None:
+        self._groups.clear()
+        self._where.clear()
+        self._open.clear()
+        self._waiting.clear()
+
+
+def _received_prefix(members: _Group[M]) -> Iterator[M]:
+    for message in members.remaining():
+        if message.receive_count == 0:
+            return
+        yield message
