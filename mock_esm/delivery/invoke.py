@@ -36,6 +36,21 @@ class MarshalError(FunctionError):
     error_type = "Runtime.MarshalError"
 
 
+def delivered_copy(event: Dict[str, Any]) -> Dict[str, Any]:
+    """The event as the handler gets it: a fresh copy, as the runtime deserialises one, so a
+    handler that edits its event cannot change what the source deletes or what the report shows.
+
+    A JSON round trip is that copy (and several times cheaper than ``copy.deepcopy``); an event
+    holding something JSON cannot carry (a value a test passed in MQ message properties, say)
+    is deep-copied instead, as before.
+    """
+    try:
+        copied: Dict[str, Any] = json.loads(json.dumps(event))
+    except (TypeError, ValueError):
+        return copy.deepcopy(event)
+    return copied
+
+
 def call(target: FunctionTarget,
          event: Dict[str, Any]) -> Tuple[str, Any, Any, Optional[Exception]]:
     """Run the handler: (request id, its return value, that value as JSON sees it, error)."""
@@ -47,9 +62,7 @@ def call(target: FunctionTarget,
                             memory_size=function.memory_size, timeout=function.timeout,
                             started=started)
     try:
-        # A fresh copy, as the runtime deserialises one: a handler that edits its event cannot
-        # change what the source deletes or what the report shows.
-        result = function.handler(copy.deepcopy(event), context)
+        result = function.handler(delivered_copy(event), context)
     except Exception as exc:  # a function error, reported, never raised out of poll()
         return request_id, None, None, exc
     if clock.now() - started > function.timeout:
