@@ -129,9 +129,11 @@ class KafkaSource:
                           if key[0] == owner and key[1] in (topic, ""))
             for log in logs:
                 start = self.committed.get((mapping.uuid, log[1], log[2]), 0)
-                for message in self.logs[log][start:]:
+                messages = self.logs[log]
+                for offset in range(start, len(messages)):  # no copy of the rest of the log
                     if len(chosen) == mapping.batch_size:
                         break
+                    message = messages[offset]
                     if _admitted(message, mapping):
                         chosen.append(message)
                     else:
