@@ -150,14 +150,16 @@ class DeliveryOrder(Generic[M]):
         for it.  A message this ``poll()`` already handed out ends the group's prefix, for the
         rest of the ``poll()``.
         """
+        first = members.first()
+        if not self.fifo:  # a group of one: in flight and delayed are the same wait
+            if first.visible_at > now:
+                return [], first.visible_at
+            return ([] if first.message_id in skip else [first]), None
         in_flight = [m.visible_at for m in _received_prefix(members) if m.visible_at > now]
         if in_flight:
             return [], max(in_flight)
-        first = members.first()
         if first.visible_at > now:
             return [], first.visible_at
-        if not self.fifo:
-            return ([] if first.message_id in skip else [first]), None
         prefix: List[M] = []
         for message in members.remaining():
             if len(prefix) == limit or message.visible_at > now or message.message_id in skip:

@@ -14,7 +14,7 @@ import secrets
 import threading
 import uuid as uuidlib
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Set
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from .sqs_message import SENDER_ID, SqsMessage
 from .sqs_order import DeliveryOrder
@@ -134,9 +134,12 @@ class LocalQueue:
         self._by_handle: Dict[str, str] = {}
         self._by_dedup: Dict[str, _Stored] = {}
         self._seq = itertools.count()
+        self._changes = 0  # counts sends, receives and deletes, to know a look is still good
+        self._looked: Optional[Tuple[Tuple[float, int, int, int], int, List[_Stored]]] = None
         self._sequence = itertools.count(_FIRST_SEQUENCE)
 
     def send(self, entries: Sequence[Entry], now: float) -> List[str]:
+        self._changes += 1
         ids: List[str] = []
         for entry in entries:
             dedup = entry.deduplication_id
@@ -162,13 +165,25 @@ class LocalQueue:
             return stored.message_id
         return None
 
+    def _deliverable(self, now: float, skip: Set[str], limit: int) -> List[_Stored]:
+        """``DeliveryOrder.deliverable``, answered from the last look when nothing changed since
+        (a receive follows the look that sized its batch)."""
+        key = (now, id(skip), len(skip), self._changes)
+        if self._looked is not None and self._looked[0] == key and self._looked[1] >= limit:
+            return self._looked[2][:limit]
+        found = self._order.deliverable(now, skip, limit)
+        self._looked = (key, limit, found)
+        return found
+
     def ready_since(self, now: float, skip: Set[str], limit: int) -> List[float]:
         """When each deliverable message became available, in delivery order (``limit`` at most)."""
-        return [m.visible_at for m in self._order.deliverable(now, skip, limit)]
+        return [m.visible_at for m in self._deliverable(now, skip, limit)]
 
     def receive(self, count: int, now: float, skip: Set[str]) -> List[SqsMessage]:
         received: List[SqsMessage] = []
-        for stored in self._order.deliverable(now, skip, count):
+        deliverable = self._deliverable(now, skip, count)
+        self._changes += 1
+        for stored in deliverable:
             stored.receive_count += 1
             if stored.first_receive_at is None:
                 stored.first_receive_at = now
@@ -191,6 +206,7 @@ class LocalQueue:
     def delete(self, receipt_handles: Sequence[str]) -> None:
         """Delete the messages these handles name; a handle replaced by a later receive, or of
         a message already deleted, deletes nothing."""
+        self._changes += 1
         for handle in receipt_handles:
             message_id = self._by_handle.pop(handle, None)
             if message_id is None:

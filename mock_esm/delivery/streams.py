@@ -36,6 +36,7 @@ from typing import (
     List,
     Optional,
     Sequence,
+    Tuple,
     Union,
     overload,
 )
@@ -66,6 +67,9 @@ class Lane:
     sizes: List[int] = field(default_factory=list)
     window: Optional[float] = None
     state: Any = field(default_factory=dict)
+    scanned: Tuple[int, int, int] = (0, 0, -1)
+    """(factor, index, order of the record before it): below that index of the shard, nothing
+    after the checkpoint is this lane's, so the next walk starts there."""
 
 
 @dataclass
@@ -119,28 +123,42 @@ class _Orders(Sequence[int]):
 class _Pending:
     """A lane's records after its checkpoint that the starting position admits, in order.
 
-    Iterating walks the shard from the checkpoint (found by binary search) and stops when the
-    caller stops, so a batch costs about its own size, not the length of the shard.
+    Iterating walks the shard from the checkpoint (found by binary search, or where the lane's
+    last walk found its first record) and stops when the caller stops, so a batch costs about
+    its own size, not the length of the shard.
     """
 
-    def __init__(self, items: Sequence[StreamItem], checkpoint: Optional[int], number: int,
-                 factor: int, mapping: MappingView) -> None:
+    def __init__(self, items: Sequence[StreamItem], lane: Lane, number: int, factor: int,
+                 mapping: MappingView) -> None:
         self._items = items
-        self._start = 0 if checkpoint is None else bisect.bisect_right(_Orders(items),
-                                                                        checkpoint)
+        self._lane = lane
+        start = 0 if lane.checkpoint is None else bisect.bisect_right(_Orders(items),
+                                                                      lane.checkpoint)
+        known_factor, index, before = lane.scanned
+        if (known_factor == factor and start < index <= len(items)
+                and items[index - 1].order == before):
+            start = index
+        self._start = start
         self._number = number
         self._factor = factor
         self._mapping = mapping
 
-    def __iter__(self) -> Iterator[StreamItem]:
+    def _indexed(self) -> Iterator[Tuple[int, StreamItem]]:
         items, number, factor, mapping = self._items, self._number, self._factor, self._mapping
         for index in range(self._start, len(items)):
             item = items[index]
             if _lane_of(item.key, factor) == number and _admitted(item, mapping):
-                yield item
+                yield index, item
+
+    def __iter__(self) -> Iterator[StreamItem]:
+        return (item for _, item in self._indexed())
 
     def first(self) -> Optional[StreamItem]:
-        return next(iter(self), None)
+        """The lane's next record; remembers where it is, so an idle lane is not walked twice."""
+        index, item = next(self._indexed(), (len(self._items), None))
+        if index > 0:
+            self._lane.scanned = (self._factor, index, self._items[index - 1].order)
+        return item
 
 
 class StreamSource:
@@ -165,7 +183,7 @@ class StreamSource:
                     if session.seen(lane_key):
                         continue
                     lane = self.lanes.setdefault(lane_key, Lane())
-                    pending = _Pending(items, lane.checkpoint, number, factor, mapping)
+                    pending = _Pending(items, lane, number, factor, mapping)
                     batch = self._batch(mapping, now, session, lane, lane_key, shard_id, pending)
                     if batch is not None:
                         return batch
