@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import pickle
 import uuid as uuidlib
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -40,13 +41,13 @@ def delivered_copy(event: Dict[str, Any]) -> Dict[str, Any]:
     """The event as the handler gets it: a fresh copy, as the runtime deserialises one, so a
     handler that edits its event cannot change what the source deletes or what the report shows.
 
-    A JSON round trip is that copy (and several times cheaper than ``copy.deepcopy``); an event
-    holding something JSON cannot carry (a value a test passed in MQ message properties, say)
-    is deep-copied instead, as before.
+    A pickle round trip copies the plain data of an event as ``copy.deepcopy`` does (shared
+    parts stay shared, tuples stay tuples) at a fraction of its cost; something pickle refuses
+    (a value a test put in MQ message properties, say) falls back to ``copy.deepcopy``.
     """
     try:
-        copied: Dict[str, Any] = json.loads(json.dumps(event))
-    except (TypeError, ValueError):
+        copied: Dict[str, Any] = pickle.loads(pickle.dumps(event, pickle.HIGHEST_PROTOCOL))
+    except Exception:  # pickle raises many types for what it cannot serialise
         return copy.deepcopy(event)
     return copied
 

@@ -8,6 +8,7 @@ five minutes.  Without moto there is no redrive policy, so a failing message is 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import itertools
 import secrets
@@ -103,6 +104,13 @@ def normalise(records: Sequence[Any], fifo: bool) -> List[Entry]:
     return entries
 
 
+def receipt_handles(count: int) -> List[str]:
+    """``count`` fresh receipt handles, each as ``secrets.token_urlsafe(96)`` makes one (128
+    URL-safe characters), drawn from one read of the system's random source."""
+    text = base64.urlsafe_b64encode(secrets.token_bytes(96 * count)).decode("ascii")
+    return [text[start:start + 128] for start in range(0, len(text), 128)]
+
+
 @dataclass
 class _Stored:
     message_id: str
@@ -183,14 +191,15 @@ class LocalQueue:
         received: List[SqsMessage] = []
         deliverable = self._deliverable(now, skip, count)
         self._changes += 1
-        for stored in deliverable:
+        handles = receipt_handles(len(deliverable))
+        for stored, handle in zip(deliverable, handles):
             stored.receive_count += 1
             if stored.first_receive_at is None:
                 stored.first_receive_at = now
             stored.visible_at = now + self.visibility_timeout
             if stored.receipt_handle is not None:
                 del self._by_handle[stored.receipt_handle]
-            stored.receipt_handle = secrets.token_urlsafe(96)
+            stored.receipt_handle = handle
             self._by_handle[stored.receipt_handle] = stored.message_id
             entry = stored.entry
             received.append(SqsMessage(
