@@ -9,6 +9,7 @@ order, lanes and partitions in order, MQ's queue and broker-wide messages merged
 from __future__ import annotations
 
 import base64
+import traceback
 from typing import Any, Dict, List, Set
 
 import boto3
@@ -271,3 +272,40 @@ def test_a_drained_queue_accepts_and_delivers_new_messages(esm, count):
     assert len(esm.poll().records()) == count
     esm.put_records(QUEUE_ARN, ["late"])
     assert [r["body"] for r in esm.poll().records()] == ["late"]
+
+
+def test_a_failed_invocation_keeps_its_error_and_traceback_but_not_the_handlers_locals(esm):
+    _sqs_mapping(esm, QUEUE_ARN, 10)
+    esm.put_records(QUEUE_ARN, ["one"])
+
+    def handler(event: Dict[str, Any], context: Any) -> None:
+        scratch = [record["body"] * 1000 for record in event["Records"]]
+        raise ValueError(f"could not handle {len(scratch)} records")
+
+    esm.register_function("worker", handler)
+    [error] = esm.poll().errors
+
+    assert str(error) == "could not handle 1 records"
+    frames = [frame for frame, _ in traceback.walk_tb(error.__traceback__)]
+    assert [f.f_code.co_name for f in frames][-1] == "handler"
+    assert "scratch" not in frames[-1].f_locals and "event" not in frames[-1].f_locals
+
+
+def test_a_handler_gets_its_own_copy_even_of_values_pickle_cannot_carry(esm):
+    _mq(esm)
+
+    def tag() -> str:
+        return "made by the test"
+
+    esm.put_records(BROKER_ARN, [{"data": "x", "queue": "orders", "properties": {"tag": tag}}])
+    got: List[Dict[str, Any]] = []
+
+    def handler(event: Dict[str, Any], context: Any) -> None:
+        got.append(event)
+        event["messages"].clear()
+
+    esm.register_function("worker", handler)
+    [invocation] = esm.poll()
+
+    assert got[0]["messages"] == [] and len(invocation.records) == 1
+    assert invocation.records[0]["properties"]["tag"]() == "made by the test"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import pickle
+import traceback
 import uuid as uuidlib
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -65,6 +66,9 @@ def call(target: FunctionTarget,
     try:
         result = function.handler(delivered_copy(event), context)
     except Exception as exc:  # a function error, reported, never raised out of poll()
+        # The report keeps the error; its frames' locals (the handler's copy of the event,
+        # whatever the handler built) would stay alive with it, so they are let go.
+        traceback.clear_frames(exc.__traceback__)
         return request_id, None, None, exc
     if clock.now() - started > function.timeout:
         return request_id, result, None, TaskTimedOut(
