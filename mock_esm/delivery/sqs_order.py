@@ -70,6 +70,7 @@ class DeliveryOrder(Generic[M]):
         self._where: Dict[str, Tuple[str, int]] = {}  # message ID -> (group key, position)
         self._open: List[Tuple[int, str]] = []  # (first message's seq, group key)
         self._waiting: List[Tuple[float, int, str]] = []  # (time, first seq, group key)
+        self._peeked: List[Tuple[int, str]] = []  # open entries the last look popped
 
     def __len__(self) -> int:
         return len(self._where)
@@ -130,10 +131,11 @@ class DeliveryOrder(Generic[M]):
         message comes before every message already lined up, so a receive costs about
         ``limit`` heap steps, whatever the number of messages or groups.
         """
+        self._settle_peeked(now)
         while self._waiting and self._waiting[0][0] <= now:
             _, seq, key = heapq.heappop(self._waiting)
             heapq.heappush(self._open, (seq, key))
-        kept: List[Tuple[int, str]] = []  # open entries popped here, pushed back at the end
+        kept = self._peeked  # open entries popped here, filed again on the next look
         lined_up: List[Tuple[int, int, M, Iterator[M]]] = []  # (seq, tie, message, its run)
         looked: Set[str] = set()
         ready: List[M] = []
@@ -160,9 +162,21 @@ class DeliveryOrder(Generic[M]):
             following = next(run, None)
             if following is not None:
                 heapq.heappush(lined_up, (following.seq, tie, following, run))
-        for entry in kept:
-            heapq.heappush(self._open, entry)
         return ready
+
+    def _settle_peeked(self, now: float) -> None:
+        """File the groups the last look popped: to the waiting heap when what it found has
+        since been received (the usual case), else back to the open heap."""
+        peeked, self._peeked = self._peeked, []
+        for seq, key in peeked:
+            members = self._groups.get(key)
+            if members is None or members.first().seq != seq:
+                continue  # emptied, or moved on (and then listed again by ``remove``)
+            wait_until = self._wait(members, now)
+            if wait_until is not None:
+                heapq.heappush(self._waiting, (wait_until, seq, key))
+            else:
+                heapq.heappush(self._open, (seq, key))
 
     def _wait(self, members: _Group[M], now: float) -> Optional[float]:
         """When to look at a group again, or None when it may deliver now.
@@ -195,6 +209,7 @@ class DeliveryOrder(Generic[M]):
         self._where.clear()
         self._open.clear()
         self._waiting.clear()
+        self._peeked.clear()
 
 
 def _received_prefix(members: _Group[M]) -> Iterator[M]:
