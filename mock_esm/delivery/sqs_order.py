@@ -2,8 +2,8 @@
 
 A receive must return the deliverable messages in send order: visible (not delayed, not in
 flight), not already handed out by this ``poll()``, and on a FIFO queue not behind a message of
-its group that is in flight or was handed out.  Scanning the queue for that costs a full pass
-per batch, so a backlog made delivery quadratic.  Here each message group (on a standard queue
+its group that is in flight or was handed out.  Scanning the queue for that would cost a full
+pass per batch, making the delivery of a backlog quadratic.  Here each message group (on a standard queue
 every message is a group of one) sits in one of two heaps: *open* groups by the sequence of
 their first message, and *waiting* groups by the time their first message can next be
 received.  A receive pops open groups in order until it has enough; a group found in flight or
@@ -71,9 +71,6 @@ class DeliveryOrder(Generic[M]):
         self._open: List[Tuple[int, str]] = []  # (first message's seq, group key)
         self._waiting: List[Tuple[float, int, str]] = []  # (time, first seq, group key)
         self._peeked: List[Tuple[int, str]] = []  # open entries the last look popped
-
-    def __len__(self) -> int:
-        return len(self._where)
 
     def add(self, message: M, group: Optional[str]) -> None:
         key = group if self.fifo and group is not None else message.message_id
@@ -203,13 +200,6 @@ class DeliveryOrder(Generic[M]):
             yield message
             if not self.fifo:
                 return
-
-    def reset(self) -> None:
-        self._groups.clear()
-        self._where.clear()
-        self._open.clear()
-        self._waiting.clear()
-        self._peeked.clear()
 
 
 def _received_prefix(members: _Group[M]) -> Iterator[M]:
