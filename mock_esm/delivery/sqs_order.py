@@ -3,11 +3,11 @@
 A receive must return the deliverable messages in send order: visible (not delayed, not in
 flight), not already handed out by this ``poll()``, and on a FIFO queue not behind a message of
 its group that is in flight or was handed out.  Scanning the queue for that would cost a full
-pass per batch, making the delivery of a backlog quadratic.  Here each message group (on a standard queue
-every message is a group of one) sits in one of two heaps: *open* groups by the sequence of
-their first message, and *waiting* groups by the time their first message can next be
-received.  A receive pops open groups in order until it has enough; a group found in flight or
-delayed moves to the waiting heap, and comes back when the clock passes its time or when a
+pass per batch, making the delivery of a backlog quadratic.  Here each message group (on a
+standard queue every message is a group of one) sits in one of two heaps: *open* groups by the
+sequence of their first message, and *waiting* groups by the time their first message can next
+be received.  A receive pops open groups in order until it has enough; a group found in flight
+or delayed moves to the waiting heap, and comes back when the clock passes its time or when a
 delete changes its first message.  Heap entries are never removed in place: an entry whose
 group has changed since is recognised as stale when popped and dropped.
 """
