@@ -156,6 +156,7 @@ class _Pending:
     def first(self) -> Optional[StreamItem]:
         """The lane's next record; remembers where it is, so an idle lane is not walked twice."""
         index, item = next(self._indexed(), (len(self._items), None))
+        self._start = index
         if index > 0:
             self._lane.scanned = (self._factor, index, self._items[index - 1].order)
         return item
