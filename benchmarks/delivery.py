@@ -17,6 +17,7 @@ get_records over the stream in batches of 100), so the share that is mock_esm's 
     python benchmarks/delivery.py                      # in-mock sources at 1k, 10k, 100k
     python benchmarks/delivery.py --sizes 1000,10000 --sources sqs,kinesis
     python benchmarks/delivery.py --moto --json
+    python benchmarks/delivery.py --no-gc              # the collector's share of the growth
 
 Not collected by pytest (benchmarks/ holds no test_*.py); no timing is asserted in the suite.
 Machines are noisy: run it when the machine is idle (``uptime``) and compare ratios of one run.
@@ -123,7 +124,8 @@ def _lambda() -> Any:
     return boto3.session.Session().client("lambda", region_name=REGION)
 
 
-def _deliver(esm: Any, name: str, count: int, measure_memory: bool) -> Dict[str, Any]:
+def _deliver(esm: Any, name: str, count: int, measure_memory: bool,
+             collect: bool = True) -> Dict[str, Any]:
     """Fill one fresh source with ``count`` records and time the poll() that delivers them."""
     esm.reset()
     esm.register_function(FUNCTION, _noop)
@@ -144,10 +146,13 @@ def _deliver(esm: Any, name: str, count: int, measure_memory: bool) -> Dict[str,
         peak, report_bytes = top - before, after - before
         seconds = cpu = None
     else:
+        if not collect:
+            gc.disable()
         started, started_cpu = time.perf_counter(), time.process_time()
         report = esm.poll()
         seconds = time.perf_counter() - started
         cpu = time.process_time() - started_cpu
+        gc.enable()
     delivered = sum(item.batch_size for item in report)
     if delivered != count or not all(item.succeeded for item in report):
         raise SystemExit(f"{name}: delivered {delivered} of {count} records")
@@ -155,7 +160,8 @@ def _deliver(esm: Any, name: str, count: int, measure_memory: bool) -> Dict[str,
             "invocations": len(report)}
 
 
-def in_mock(sources: List[str], sizes: List[int], rounds: int) -> List[Dict[str, Any]]:
+def in_mock(sources: List[str], sizes: List[int], rounds: int,
+            collect: bool = True) -> List[Dict[str, Any]]:
     rows: List[Dict[str, Any]] = []
     with mock_esm(transition_seconds=0) as esm:
         for name in sources:
@@ -163,7 +169,7 @@ def in_mock(sources: List[str], sizes: List[int], rounds: int) -> List[Dict[str,
             best_cpu: Dict[int, float] = {}
             for _ in range(rounds):
                 for size in sizes:
-                    timing = _deliver(esm, name, size, False)
+                    timing = _deliver(esm, name, size, False, collect)
                     best[size] = min(best.get(size, timing["seconds"]), timing["seconds"])
                     best_cpu[size] = min(best_cpu.get(size, timing["cpu_seconds"]),
                                          timing["cpu_seconds"])
@@ -274,6 +280,10 @@ def main() -> None:
     parser.add_argument("--sources", default=",".join(SOURCES))
     parser.add_argument("--rounds", type=int, default=1,
                         help="timed polls per size; the fastest is kept")
+    parser.add_argument("--no-gc", action="store_true",
+                        help="timed polls run with the garbage collector off: what is left of "
+                             "the growth is mock_esm's, the rest is the collector walking the "
+                             "records the reports keep")
     parser.add_argument("--moto", action="store_true", help="also the 1,000-record moto run")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -283,7 +293,7 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown sources {unknown}; known: {', '.join(SOURCES)}")
     result: Dict[str, Any] = {"load": os.getloadavg()[0],
-                              "in_mock": in_mock(sources, sizes, args.rounds)}
+                              "in_mock": in_mock(sources, sizes, args.rounds, not args.no_gc)}
     if args.moto:
         result["moto"] = through_moto(1000)
     if args.json:
