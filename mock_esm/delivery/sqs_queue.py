@@ -104,7 +104,7 @@ def normalise(records: Sequence[Any], fifo: bool) -> List[Entry]:
     return entries
 
 
-def receipt_handles(count: int) -> List[str]:
+def new_receipt_handles(count: int) -> List[str]:
     """``count`` fresh receipt handles, each as ``secrets.token_urlsafe(96)`` makes one (128
     URL-safe characters), drawn from one read of the system's random source."""
     text = base64.urlsafe_b64encode(secrets.token_bytes(96 * count)).decode("ascii")
@@ -191,7 +191,7 @@ class LocalQueue:
         received: List[SqsMessage] = []
         deliverable = self._deliverable(now, skip, count)
         self._changes += 1
-        handles = receipt_handles(len(deliverable))
+        handles = new_receipt_handles(len(deliverable))
         for stored, handle in zip(deliverable, handles):
             stored.receive_count += 1
             if stored.first_receive_at is None:
