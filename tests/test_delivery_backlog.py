@@ -309,3 +309,20 @@ def test_a_handler_gets_its_own_copy_even_of_values_pickle_cannot_carry(esm):
 
     assert got[0]["messages"] == [] and len(invocation.records) == 1
     assert invocation.records[0]["properties"]["tag"]() == "made by the test"
+
+
+def test_mq_messages_sent_after_the_clock_went_back_are_delivered_by_send_time(esm):
+    _mq(esm)
+    esm.frozen.tick(10)
+    esm.put_records(BROKER_ARN, [{"data": "sent at 10 s", "queue": "orders"}])
+    esm.frozen.tick(-8)
+    esm.put_records(BROKER_ARN, [{"data": "sent at 2 s", "queue": "orders"},
+                                 {"data": "also at 2 s", "queue": "orders"}])
+    esm.frozen.tick(20)
+    handler, events = recorder()
+    esm.register_function("worker", handler)
+
+    esm.poll()
+
+    assert [base64.b64decode(m["data"]).decode() for m in events[0]["messages"]] == [
+        "sent at 2 s", "also at 2 s", "sent at 10 s"]
