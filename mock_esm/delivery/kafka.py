@@ -31,6 +31,10 @@ _KEYS = frozenset({"topic", "partition", "key", "value", "headers", "timestamp"}
 
 @dataclass(frozen=True)
 class KafkaMessage:
+    """One message of a topic partition; slotted, as a topic keeps every message it was sent."""
+
+    __slots__ = ("topic", "partition", "offset", "timestamp_ms", "key", "value", "headers")
+
     topic: str
     partition: int
     offset: int
