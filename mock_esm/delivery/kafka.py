@@ -33,7 +33,7 @@ _KEYS = frozenset({"topic", "partition", "key", "value", "headers", "timestamp"}
 class KafkaMessage:
     """One message of a topic partition; slotted, as a topic keeps every message it was sent."""
 
-    __slots__ = ("topic", "partition", "offset", "timestamp_ms", "key", "value", "headers")
+    __slots__ = ("headers", "key", "offset", "partition", "timestamp_ms", "topic", "value")
 
     topic: str
     partition: int

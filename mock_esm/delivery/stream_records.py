@@ -25,7 +25,7 @@ class StreamItem:
     each is one object fewer for memory and for the garbage collector to walk.
     """
 
-    __slots__ = ("shard_id", "sequence_number", "order", "arrival", "key", "payload")
+    __slots__ = ("arrival", "key", "order", "payload", "sequence_number", "shard_id")
 
     shard_id: str
     sequence_number: str
