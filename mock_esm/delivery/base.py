@@ -106,6 +106,8 @@ class PollSession:
 
     def __init__(self) -> None:
         self._seen: Dict[str, Set[str]] = {}
+        self.views: Dict[str, Tuple[int, MappingView]] = {}
+        """The mappings as this poll saw them, by UUID, with the version each view was made at."""
         self.failures: List[Dict[str, Any]] = []
         """Records of discarded stream batches, as sent to their on-failure destinations."""
 

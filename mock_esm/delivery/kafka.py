@@ -31,6 +31,10 @@ _KEYS = frozenset({"topic", "partition", "key", "value", "headers", "timestamp"}
 
 @dataclass(frozen=True)
 class KafkaMessage:
+    """One message of a topic partition; slotted, as a topic keeps every message it was sent."""
+
+    __slots__ = ("headers", "key", "offset", "partition", "timestamp_ms", "topic", "value")
+
     topic: str
     partition: int
     offset: int
@@ -129,9 +133,11 @@ class KafkaSource:
                           if key[0] == owner and key[1] in (topic, ""))
             for log in logs:
                 start = self.committed.get((mapping.uuid, log[1], log[2]), 0)
-                for message in self.logs[log][start:]:
+                messages = self.logs[log]
+                for offset in range(start, len(messages)):  # no copy of the rest of the log
                     if len(chosen) == mapping.batch_size:
                         break
+                    message = messages[offset]
                     if _admitted(message, mapping):
                         chosen.append(message)
                     else:

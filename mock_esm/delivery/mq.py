@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import base64
 import copy
+import heapq
+import itertools
 import secrets
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from .base import Batch, MappingView, Outcome, PollSession, split_by_filters
 from .inputs import as_bytes, entry, record_list
@@ -109,11 +111,15 @@ def rabbit_record(message: MqMessage) -> Dict[str, Any]:
 
 
 class MqSource:
-    """The MQ family: in-mock queues keyed by (broker ARN, queue name)."""
+    """The MQ family: in-mock queues keyed by (broker ARN, queue name).
+
+    A queue holds its messages by ID in send-time order, so a batch reads only the front of
+    the queue and removing a message costs the same however long the queue is.
+    """
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
-        self.queues: Dict[Tuple[str, str], List[MqMessage]] = {}
+        self.queues: Dict[Tuple[str, str], Dict[str, MqMessage]] = {}
 
     def next_batch(self, mapping: MappingView, now: float,
                    session: PollSession) -> Optional[Batch]:
@@ -121,15 +127,17 @@ class MqSource:
         queue = str((mapping.settings.get("Queues") or [""])[0])
         seen = session.seen(f"{broker}|{queue}")
         with self.lock:
-            waiting = self.queues.get((broker, queue), []) + self.queues.get((broker, ""), [])
-            waiting.sort(key=lambda m: m.sent_ms)
-            ready = [m for m in waiting if m.message_id not in seen][:mapping.batch_size]
+            # The mapping's queue first, then messages sent without a queue, by send time.
+            waiting = heapq.merge(self.queues.get((broker, queue), {}).values(),
+                                  self.queues.get((broker, ""), {}).values(),
+                                  key=lambda m: m.sent_ms)
+            unseen = (m for m in waiting if m.message_id not in seen)
+            ready = list(itertools.islice(unseen, mapping.batch_size))
         if not ready:
             return None
         if (len(ready) < mapping.batch_size and mapping.batching_window > 0
                 and now < ready[0].sent_ms / 1000.0 + mapping.batching_window):
             return None
-        session.mark(f"{broker}|{queue}", [m.message_id for m in ready])
         rabbit = is_rabbit(mapping)
         records = [rabbit_record(m) if rabbit else active_record(m, queue, broker)
                    for m in ready]
@@ -147,21 +155,25 @@ class MqSource:
             self._remove(broker, queue, dropped_ids)
         return Batch(mapping=mapping, event=event, records=kept,
                      item_ids=[m.message_id for m in delivered], filtered=dropped,
-                     token=(broker, queue, delivered))
+                     token=(broker, queue, delivered, session))
 
-    def _remove(self, broker: str, queue: str, ids: Any) -> None:
+    def _remove(self, broker: str, queue: str, ids: Iterable[str]) -> None:
         for key in ((broker, queue), (broker, "")):
-            if key in self.queues:
-                self.queues[key] = [m for m in self.queues[key] if m.message_id not in ids]
+            messages = self.queues.get(key)
+            if messages is not None:
+                for message_id in ids:
+                    messages.pop(message_id, None)
 
     def complete(self, batch: Batch, outcome: Outcome, now: float) -> None:
-        broker, queue, delivered = batch.token
+        broker, queue, delivered, session = batch.token
         with self.lock:
             if outcome.failed:
                 for message in delivered:
                     message.redelivered = True
+                # Delivered again on the next poll(), not this one.
+                session.mark(f"{broker}|{queue}", [m.message_id for m in delivered])
                 return
-            self._remove(broker, queue, {m.message_id for m in delivered})
+            self._remove(broker, queue, [m.message_id for m in delivered])
 
     def put_records(self, source: str, records: Sequence[Any], account_id: str,
                     region: str, now: float) -> List[str]:
@@ -174,7 +186,14 @@ class MqSource:
                 host = source.split(":")[-1]
                 message = MqMessage(f"ID:{host}-{secrets.token_hex(6)}:1:1:1:1", data,
                                     int(now * 1000), options)
-                self.queues.setdefault((source, name), []).append(message)
+                messages = self.queues.setdefault((source, name), {})
+                if messages and message.sent_ms < next(reversed(messages.values())).sent_ms:
+                    # The clock went back: keep the queue in send-time order (ties: send order).
+                    ordered = sorted([*messages.values(), message], key=lambda m: m.sent_ms)
+                    messages.clear()
+                    messages.update((m.message_id, m) for m in ordered)
+                else:
+                    messages[message.message_id] = message
                 ids.append(message.message_id)
         return ids
 

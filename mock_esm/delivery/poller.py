@@ -21,22 +21,35 @@ from .invoke import invoke
 from .report import FilteredRecord, PollReport
 
 
-def enabled_mappings(registry: BackendRegistry, now: float,
-                     uuid: Optional[str] = None) -> List[MappingView]:
+def enabled_mappings(registry: BackendRegistry, now: float, uuid: Optional[str] = None,
+                     cache: Optional[Dict[str, Tuple[int, MappingView]]] = None,
+                     ) -> List[MappingView]:
+    """Every enabled mapping (or the one), as delivery sees it at ``now``.
+
+    ``cache`` keeps the views of one ``poll()`` by UUID with the mapping's version: a mapping
+    not changed since its view was made reuses it instead of copying its settings again.
+    """
     views: List[MappingView] = []
     for backend in registry.backends():
         for mapping in backend.snapshot(now):
             if mapping.state != ENABLED or (uuid is not None and mapping.uuid != uuid):
                 continue
+            known = None if cache is None else cache.get(mapping.uuid)
+            if known is not None and known[0] == mapping.version:
+                views.append(known[1])
+                continue
             # The backend replaces a mapping's settings, never changes them in place, so the
             # ones read here stay whole while other threads call the API.
             settings = mapping.fields
-            views.append(MappingView(
+            view = MappingView(
                 uuid=mapping.uuid, function_arn=settings["FunctionArn"],
                 event_source_arn=settings.get("EventSourceArn"),
                 family=mapping.kind.family, kind=mapping.kind.name,
                 account_id=mapping.account_id, region=mapping.region,
-                settings=copy.deepcopy(settings), created=mapping.created))
+                settings=copy.deepcopy(settings), created=mapping.created)
+            if cache is not None:
+                cache[mapping.uuid] = (mapping.version, view)
+            views.append(view)
     return views
 
 
@@ -68,7 +81,7 @@ def poll(registry: BackendRegistry, functions: FunctionRegistry, sources: Dict[s
 def _round(registry: BackendRegistry, functions: FunctionRegistry, sources: Dict[str, Source],
            uuid: Optional[str], session: PollSession, report: PollReport) -> bool:
     progressed = False
-    for view in enabled_mappings(registry, clock.now(), uuid):
+    for view in enabled_mappings(registry, clock.now(), uuid, session.views):
         target = functions.lookup(view.function_arn)
         source = sources.get(view.family)
         if target is None or source is None:

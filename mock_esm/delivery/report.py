@@ -1,4 +1,11 @@
-"""What ``poll()`` returns: one entry per invocation, in the order they happened."""
+"""What ``poll()`` returns: one entry per invocation, in the order they happened.
+
+A report holds what its classes document and nothing else, so a ``poll()`` over a large backlog
+costs memory for what a test can read back (each delivered record once, shared between
+``event`` and ``records``), not for the poll's own bookkeeping: which items it handed out, the
+handler's copy of each event, and the batches' receipt handles and positions are all dropped
+as the poll goes.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +17,14 @@ from typing import Any, Dict, List, Optional, Tuple
 class Invocation:
     """One call of a handler with one batch.
 
-    ``result`` is what the handler returned and ``error`` what it raised (or the timeout or
-    marshalling failure Lambda would report); ``failed_item_ids`` are the records left in the
-    source for redelivery: all of them after an error, the reported ones after a partial batch
-    response, none after a success.
+    Holds: ``event``, the event as built for the handler (the handler itself got a copy, so
+    what it changed there is not seen here); ``records``, the records of that event (the same
+    objects as in ``event``, not a copy); ``result``, what the handler returned; ``error``, what
+    it raised, or the timeout or marshalling failure Lambda would report (its traceback keeps
+    where it was raised but not the handler's local variables); ``failed_item_ids``, the
+    records left in the source for redelivery: all of them after an error, the reported ones
+    after a partial batch response, none after a success.  Nothing else: not the context
+    object, not the handler's copy of the event.
     """
 
     mapping_uuid: str
@@ -37,18 +48,21 @@ class Invocation:
 
 @dataclass(frozen=True)
 class FilteredRecord:
-    """A record the mapping's FilterCriteria dropped (and, for SQS, deleted)."""
+    """A record the mapping's FilterCriteria dropped (and, for SQS, deleted): the record as it
+    would have been delivered, and the UUID of the mapping whose filters dropped it."""
 
     mapping_uuid: str
     record: Dict[str, Any]
 
 
 class PollReport(List[Invocation]):
-    """The invocations of one ``poll()``; ``filtered`` lists the records filters dropped.
+    """The invocations of one ``poll()``, in order; ``filtered`` lists the records filters
+    dropped, in order.
 
     ``failures`` lists the records of stream batches given up on (retries exhausted or records
     too old), in the shape Lambda sends to ``DestinationConfig.OnFailure``, whether or not the
-    mapping names a destination.
+    mapping names a destination.  ``errors`` and ``records()`` are computed from the
+    invocations when called; nothing else is kept.
     """
 
     def __init__(self) -> None:

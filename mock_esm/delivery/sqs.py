@@ -67,18 +67,24 @@ class SqsSource:
             messages = store.receive(min(size, len(since)), now, skip)
             if not messages:
                 return None
-            session.mark(arn, [m.message_id for m in messages])
             records = [to_record(m, arn, store.fifo) for m in messages]
             kept, dropped = split_by_filters(mapping.filter_patterns, records, filter_view)
             if dropped:
                 # Lambda deletes the messages its filters drop.
                 store.delete([r["receiptHandle"] for r in dropped])
         return Batch(mapping=mapping, event={"Records": kept}, records=kept,
-                     item_ids=[r["messageId"] for r in kept], filtered=dropped, token=store)
+                     item_ids=[r["messageId"] for r in kept], filtered=dropped,
+                     token=(store, session))
 
     def complete(self, batch: Batch, outcome: Outcome, now: float) -> None:
-        store: QueueStore = batch.token
+        store: QueueStore
+        session: PollSession
+        store, session = batch.token
         done = [r["receiptHandle"] for r in batch.records if r["messageId"] not in outcome.failed]
+        if outcome.failed:
+            # Deleted messages cannot come back; only the failed ones need keeping out of the
+            # rest of this poll() (their visibility timeout may end while it runs).
+            session.mark(batch.mapping.event_source_arn or "", sorted(outcome.failed))
         if done:
             with self.local.lock:
                 store.delete(done)

@@ -8,15 +8,17 @@ five minutes.  Without moto there is no redrive policy, so a failing message is 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import itertools
 import secrets
 import threading
 import uuid as uuidlib
-from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Set
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from .sqs_message import SENDER_ID, SqsMessage
+from .sqs_order import DeliveryOrder
 
 VISIBILITY_TIMEOUT = 30.0
 DEDUPLICATION_SECONDS = 300.0
@@ -102,9 +104,17 @@ def normalise(records: Sequence[Any], fifo: bool) -> List[Entry]:
     return entries
 
 
+def new_receipt_handles(count: int) -> List[str]:
+    """``count`` fresh receipt handles, each as ``secrets.token_urlsafe(96)`` makes one (128
+    URL-safe characters), drawn from one read of the system's random source."""
+    text = base64.urlsafe_b64encode(secrets.token_bytes(96 * count)).decode("ascii")
+    return [text[start:start + 128] for start in range(0, len(text), 128)]
+
+
 @dataclass
 class _Stored:
     message_id: str
+    seq: int
     entry: Entry
     sent_at: float
     visible_at: float
@@ -114,21 +124,30 @@ class _Stored:
     first_receive_at: Optional[float] = None
     receipt_handle: Optional[str] = None
 
-    def in_flight(self, now: float) -> bool:
-        return self.receive_count > 0 and self.visible_at > now
 
-
-@dataclass
 class LocalQueue:
-    """One queue, keyed by its ARN; every method is called under the owner's lock."""
+    """One queue, keyed by its ARN; every method is called under the owner's lock.
 
-    arn: str
-    fifo: bool
-    visibility_timeout: float = VISIBILITY_TIMEOUT
-    messages: List[_Stored] = field(default_factory=list)
-    _sequence: Any = field(default_factory=lambda: itertools.count(_FIRST_SEQUENCE))
+    Sending, receiving and deleting cost the same however long the queue is: messages are
+    kept by ID, by receipt handle and by deduplication ID, and the receive order is kept by
+    :class:`~mock_esm.delivery.sqs_order.DeliveryOrder`.
+    """
+
+    def __init__(self, arn: str, fifo: bool) -> None:
+        self.arn = arn
+        self.fifo = fifo
+        self.visibility_timeout = VISIBILITY_TIMEOUT
+        self._order: DeliveryOrder[_Stored] = DeliveryOrder(fifo)
+        self._by_id: Dict[str, _Stored] = {}
+        self._by_handle: Dict[str, str] = {}
+        self._by_dedup: Dict[str, _Stored] = {}
+        self._seq = itertools.count()
+        self._changes = 0  # counts sends, receives and deletes, to know a look is still good
+        self._looked: Optional[Tuple[Tuple[float, int, int, int], int, List[_Stored]]] = None
+        self._sequence = itertools.count(_FIRST_SEQUENCE)
 
     def send(self, entries: Sequence[Entry], now: float) -> List[str]:
+        self._changes += 1
         ids: List[str] = []
         for entry in entries:
             dedup = entry.deduplication_id
@@ -138,34 +157,31 @@ class LocalQueue:
             if duplicate is not None:
                 ids.append(duplicate)
                 continue
-            stored = _Stored(str(uuidlib.uuid4()), entry, now, now + entry.delay,
+            stored = _Stored(str(uuidlib.uuid4()), next(self._seq), entry, now, now + entry.delay,
                              str(next(self._sequence)) if self.fifo else None, dedup)
-            self.messages.append(stored)
+            self._by_id[stored.message_id] = stored
+            if dedup is not None:
+                self._by_dedup[dedup] = stored
+            self._order.add(stored, entry.group_id)
             ids.append(stored.message_id)
         return ids
 
     def _duplicate(self, dedup: Optional[str], now: float) -> Optional[str]:
-        for stored in self.messages:
-            if stored.deduplication_id == dedup and now - stored.sent_at < DEDUPLICATION_SECONDS:
-                return stored.message_id
+        """A message still in the queue sent with this deduplication ID in the last 5 minutes."""
+        stored = self._by_dedup.get(dedup or "")
+        if stored is not None and now - stored.sent_at < DEDUPLICATION_SECONDS:
+            return stored.message_id
         return None
 
     def _deliverable(self, now: float, skip: Set[str], limit: int) -> List[_Stored]:
-        blocked = ({m.entry.group_id for m in self.messages if m.in_flight(now)} if self.fifo
-                   else set())
-        ready: List[_Stored] = []
-        for message in self.messages:
-            if len(ready) == limit:
-                break
-            group = message.entry.group_id if self.fifo else None
-            if group is not None and group in blocked:
-                continue
-            if message.visible_at > now or message.message_id in skip:
-                if group is not None:
-                    blocked.add(group)  # later messages of the group wait behind this one
-                continue
-            ready.append(message)
-        return ready
+        """``DeliveryOrder.deliverable``, answered from the last look when nothing changed since
+        (a receive follows the look that sized its batch)."""
+        key = (now, id(skip), len(skip), self._changes)
+        if self._looked is not None and self._looked[0] == key and self._looked[1] >= limit:
+            return self._looked[2][:limit]
+        found = self._order.deliverable(now, skip, limit)
+        self._looked = (key, limit, found)
+        return found
 
     def ready_since(self, now: float, skip: Set[str], limit: int) -> List[float]:
         """When each deliverable message became available, in delivery order (``limit`` at most)."""
@@ -173,12 +189,18 @@ class LocalQueue:
 
     def receive(self, count: int, now: float, skip: Set[str]) -> List[SqsMessage]:
         received: List[SqsMessage] = []
-        for stored in self._deliverable(now, skip, count):
+        deliverable = self._deliverable(now, skip, count)
+        self._changes += 1
+        handles = new_receipt_handles(len(deliverable))
+        for stored, handle in zip(deliverable, handles):
             stored.receive_count += 1
             if stored.first_receive_at is None:
                 stored.first_receive_at = now
             stored.visible_at = now + self.visibility_timeout
-            stored.receipt_handle = secrets.token_urlsafe(96)
+            if stored.receipt_handle is not None:
+                del self._by_handle[stored.receipt_handle]
+            stored.receipt_handle = handle
+            self._by_handle[stored.receipt_handle] = stored.message_id
             entry = stored.entry
             received.append(SqsMessage(
                 message_id=stored.message_id, receipt_handle=stored.receipt_handle,
@@ -191,11 +213,21 @@ class LocalQueue:
         return received
 
     def delete(self, receipt_handles: Sequence[str]) -> None:
-        handles = set(receipt_handles)
-        self.messages = [m for m in self.messages if m.receipt_handle not in handles]
+        """Delete the messages these handles name; a handle replaced by a later receive, or of
+        a message already deleted, deletes nothing."""
+        self._changes += 1
+        for handle in receipt_handles:
+            message_id = self._by_handle.pop(handle, None)
+            if message_id is None:
+                continue
+            stored = self._by_id.pop(message_id)
+            if stored.deduplication_id is not None and self._by_dedup.get(
+                    stored.deduplication_id) is stored:
+                del self._by_dedup[stored.deduplication_id]
+            self._order.remove(message_id)
 
     def __len__(self) -> int:
-        return len(self.messages)
+        return len(self._by_id)
 
 
 class LocalQueues:

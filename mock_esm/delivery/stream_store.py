@@ -110,8 +110,10 @@ class LocalStreams:
             return [item.sequence_number for item in made]
 
     def shards(self, arn: str) -> Dict[str, List[StreamItem]]:
+        """The stream's shard, the live list itself (no copy per batch): read it under
+        ``lock``, and never change it."""
         with self.lock:
-            items = list(self._shards.get(arn, []))
+            items = self._shards.get(arn)
         if not items:
             return {}
         return {items[0].shard_id: items}

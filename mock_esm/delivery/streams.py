@@ -24,13 +24,25 @@ its end.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence
+from typing import (
+    Any,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+    overload,
+)
 
-from ..filters import matches_any
 from . import moto_streams
-from .base import Batch, MappingView, Outcome, PollSession
+from .base import Batch, MappingView, Outcome, PollSession, split_by_filters
 from .context import function_version
 from .invoke import FunctionError
 from .stream_records import (
@@ -55,6 +67,9 @@ class Lane:
     sizes: List[int] = field(default_factory=list)
     window: Optional[float] = None
     state: Any = field(default_factory=dict)
+    scanned: Tuple[int, int, int] = (0, 0, -1)
+    """(factor, index, order of the record before it): below that index of the shard, nothing
+    after the checkpoint is this lane's, so the next walk starts there."""
 
 
 @dataclass
@@ -84,6 +99,69 @@ def _admitted(item: StreamItem, mapping: MappingView) -> bool:
     return True
 
 
+class _Orders(Sequence[int]):
+    """A shard's ``order`` values, as a sequence ``bisect`` can search without copying."""
+
+    def __init__(self, items: Sequence[StreamItem]) -> None:
+        self._items = items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[int]: ...
+
+    def __getitem__(self, index: Union[int, slice]) -> Union[int, Sequence[int]]:
+        if isinstance(index, slice):
+            return [item.order for item in self._items[index]]
+        return self._items[index].order
+
+
+class _Pending:
+    """A lane's records after its checkpoint that the starting position admits, in order.
+
+    Iterating walks the shard from the checkpoint (found by binary search, or where the lane's
+    last walk found its first record) and stops when the caller stops, so a batch costs about
+    its own size, not the length of the shard.
+    """
+
+    def __init__(self, items: Sequence[StreamItem], lane: Lane, number: int, factor: int,
+                 mapping: MappingView) -> None:
+        self._items = items
+        self._lane = lane
+        start = 0 if lane.checkpoint is None else bisect.bisect_right(_Orders(items),
+                                                                      lane.checkpoint)
+        known_factor, index, before = lane.scanned
+        if (known_factor == factor and start < index <= len(items)
+                and items[index - 1].order == before):
+            start = index
+        self._start = start
+        self._number = number
+        self._factor = factor
+        self._mapping = mapping
+
+    def _indexed(self) -> Iterator[Tuple[int, StreamItem]]:
+        items, number, factor, mapping = self._items, self._number, self._factor, self._mapping
+        for index in range(self._start, len(items)):
+            item = items[index]
+            if _lane_of(item.key, factor) == number and _admitted(item, mapping):
+                yield index, item
+
+    def __iter__(self) -> Iterator[StreamItem]:
+        return (item for _, item in self._indexed())
+
+    def first(self) -> Optional[StreamItem]:
+        """The lane's next record; remembers where it is, so an idle lane is not walked twice."""
+        index, item = next(self._indexed(), (len(self._items), None))
+        self._start = index
+        if index > 0:
+            self._lane.scanned = (self._factor, index, self._items[index - 1].order)
+        return item
+
+
 class StreamSource:
     """The stream family; moto's stream when moto holds it, else the in-mock one."""
 
@@ -106,39 +184,43 @@ class StreamSource:
                     if session.seen(lane_key):
                         continue
                     lane = self.lanes.setdefault(lane_key, Lane())
-                    pending = [i for i in items if _lane_of(i.key, factor) == number
-                               and (lane.checkpoint is None or i.order > lane.checkpoint)
-                               and _admitted(i, mapping)]
+                    pending = _Pending(items, lane, number, factor, mapping)
                     batch = self._batch(mapping, now, session, lane, lane_key, shard_id, pending)
                     if batch is not None:
                         return batch
         return None
 
     def _batch(self, mapping: MappingView, now: float, session: PollSession, lane: Lane,
-               lane_key: str, shard_id: str, pending: List[StreamItem]) -> Optional[Batch]:
+               lane_key: str, shard_id: str, pending: _Pending) -> Optional[Batch]:
         width = float(mapping.settings.get("TumblingWindowInSeconds") or 0)
         if width > 0 and lane.window is not None and now >= lane.window + width and not any(
                 i.arrival < lane.window + width for i in pending):
             return self._make(mapping, session, lane, lane_key, shard_id, [], lane.window, True)
-        if not pending:
+        first = pending.first()
+        if first is None:
             return None
         max_age = int(mapping.settings.get("MaximumRecordAgeInSeconds") or -1)
-        if max_age != -1 and now - pending[0].arrival > max_age:
-            expired = [i for i in pending if now - i.arrival > max_age][:mapping.batch_size]
+        if max_age != -1 and now - first.arrival > max_age:
+            expired = list(itertools.islice(
+                (i for i in pending if now - i.arrival > max_age), mapping.batch_size))
             self._give_up(mapping, lane, session, shard_id, expired, None,
                           "RecordAgeExceeded", now)
             return Batch(mapping=mapping, event={}, records=[], item_ids=[],
                          token=None)
         size = lane.sizes[0] if lane.sizes else mapping.batch_size
         window: Optional[float] = None
+        candidates: Iterable[StreamItem] = pending
         if width > 0:
-            window = math.floor(pending[0].arrival / width) * width
-            pending = [i for i in pending if i.arrival < window + width]
-        chosen = pending[:size]
+            window = math.floor(first.arrival / width) * width
+            end = window + width
+            candidates = (i for i in pending if i.arrival < end)
+        # One more than a batch tells whether the batch takes the window's last record.
+        looked = list(itertools.islice(candidates, size + 1))
+        chosen = looked[:size]
         if (len(chosen) < size and mapping.batching_window > 0
                 and now < chosen[0].arrival + mapping.batching_window):
             return None
-        final = window is not None and now >= window + width and len(chosen) == len(pending)
+        final = window is not None and now >= window + width and len(chosen) == len(looked)
         return self._make(mapping, session, lane, lane_key, shard_id, chosen, window, final)
 
     def _make(self, mapping: MappingView, session: PollSession, lane: Lane, lane_key: str,
@@ -146,8 +228,7 @@ class StreamSource:
               final: bool) -> Batch:
         records = [to_record(i, mapping) for i in items]
         patterns = mapping.filter_patterns
-        kept = [r for r in records if not patterns or matches_any(patterns, filter_view(r))]
-        dropped = [r for r in records if patterns and r not in kept]
+        kept, dropped = split_by_filters(patterns, records, filter_view)
         event: Dict[str, Any] = {"Records": kept}
         if window is not None:
             if lane.window != window:
