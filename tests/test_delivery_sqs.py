@@ -137,6 +137,26 @@ def test_fifo_duplicate_within_five_minutes_is_dropped(esm, lambda_client):
     assert handler.bodies() == [["x"]]
 
 
+def test_fifo_deduplication_outlives_delivery_for_five_minutes(lambda_client):
+    # SQS remembers a deduplication ID for five minutes from the send, whether or not the
+    # message was received and deleted meanwhile.
+    with freeze_time("2024-01-01 12:00:00") as frozen, mock_esm(transition_seconds=0) as esm:
+        _mapping(lambda_client, FIFO_ARN)
+        handler = Recorder()
+        esm.register_function("worker", handler)
+        entry = {"MessageBody": "x", "MessageGroupId": "g", "MessageDeduplicationId": "same"}
+        [first] = esm.put_records(FIFO_ARN, [entry])
+        esm.poll()
+        frozen.tick(299)
+        assert esm.put_records(FIFO_ARN, [entry]) == [first]
+        assert esm.poll() == []
+        frozen.tick(1)
+        [second] = esm.put_records(FIFO_ARN, [entry])
+        assert second != first
+        esm.poll()
+    assert handler.bodies() == [["x"], ["x"]]
+
+
 
 def test_a_handler_that_edits_its_event_changes_neither_the_report_nor_the_deletes(
         esm, lambda_client):

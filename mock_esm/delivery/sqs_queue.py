@@ -9,13 +9,14 @@ five minutes.  Without moto there is no redrive policy, so a failing message is 
 from __future__ import annotations
 
 import base64
+import collections
 import hashlib
 import itertools
 import secrets
 import threading
 import uuid as uuidlib
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Any, Deque, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from .sqs_message import SENDER_ID, SqsMessage
 from .sqs_order import DeliveryOrder
@@ -140,7 +141,10 @@ class LocalQueue:
         self._order: DeliveryOrder[_Stored] = DeliveryOrder(fifo)
         self._by_id: Dict[str, _Stored] = {}
         self._by_handle: Dict[str, str] = {}
-        self._by_dedup: Dict[str, _Stored] = {}
+        # deduplication ID -> (when sent, message ID), for five minutes after the send whether
+        # or not the message is still in the queue, as SQS keeps it; expired in send order.
+        self._by_dedup: Dict[str, Tuple[float, str]] = {}
+        self._dedup_order: Deque[Tuple[float, str]] = collections.deque()
         self._seq = itertools.count()
         self._changes = 0  # counts sends, receives and deletes, to know a look is still good
         self._looked: Optional[Tuple[Tuple[float, int, int, int], int, List[_Stored]]] = None
@@ -161,16 +165,23 @@ class LocalQueue:
                              str(next(self._sequence)) if self.fifo else None, dedup)
             self._by_id[stored.message_id] = stored
             if dedup is not None:
-                self._by_dedup[dedup] = stored
+                self._by_dedup[dedup] = (now, stored.message_id)
+                self._dedup_order.append((now, dedup))
             self._order.add(stored, entry.group_id)
             ids.append(stored.message_id)
         return ids
 
     def _duplicate(self, dedup: Optional[str], now: float) -> Optional[str]:
-        """A message still in the queue sent with this deduplication ID in the last 5 minutes."""
-        stored = self._by_dedup.get(dedup or "")
-        if stored is not None and now - stored.sent_at < DEDUPLICATION_SECONDS:
-            return stored.message_id
+        """The ID of the message sent with this deduplication ID in the last five minutes, even
+        one already delivered and deleted."""
+        order = self._dedup_order
+        while order and now - order[0][0] >= DEDUPLICATION_SECONDS:
+            sent_at, expired = order.popleft()
+            if self._by_dedup.get(expired, (None, ""))[0] == sent_at:
+                del self._by_dedup[expired]
+        sent = self._by_dedup.get(dedup or "")
+        if sent is not None and now - sent[0] < DEDUPLICATION_SECONDS:
+            return sent[1]
         return None
 
     def _deliverable(self, now: float, skip: Set[str], limit: int) -> List[_Stored]:
@@ -220,10 +231,7 @@ class LocalQueue:
             message_id = self._by_handle.pop(handle, None)
             if message_id is None:
                 continue
-            stored = self._by_id.pop(message_id)
-            if stored.deduplication_id is not None and self._by_dedup.get(
-                    stored.deduplication_id) is stored:
-                del self._by_dedup[stored.deduplication_id]
+            self._by_id.pop(message_id)
             self._order.remove(message_id)
 
     def __len__(self) -> int:
