@@ -140,11 +140,12 @@ def attach_to_default_session() -> None:
     """Cover boto3's and aioboto3's default sessions when created before mock_esm was imported."""
     for module in ("boto3", "aioboto3"):
         session = getattr(sys.modules.get(module), "DEFAULT_SESSION", None)
-        botocore_session = getattr(session, "_session", None)
-        if botocore_session is None or botocore_session in _attached:
+        # boto3's public ``Session.events`` is the emitter of the botocore session beneath it.
+        emitter = getattr(session, "events", None)
+        if emitter is None or emitter in _attached:
             continue
-        register(botocore_session.get_component("event_emitter"))
-        _attached.add(botocore_session)
+        register(emitter)
+        _attached.add(emitter)
 
 
 def operation_model(name: str) -> OperationModel:

@@ -105,7 +105,7 @@ class _Adapter:
                                   content_type="application/json")
                 entry = responses.CallbackResponse(method, pattern, callback=serve,
                                                    content_type="application/json")
-                responses._default_mock.add(entry)
+                responses.add(entry)
                 self.defaults.append(entry)
         mock.add_passthru(re.compile(r".*"))
         mock.start()
@@ -118,8 +118,8 @@ class _Adapter:
             self.mock.stop(allow_assert=False)
             self.mock = None
         for entry in self.defaults:
-            if entry in responses._default_mock.registered():
-                responses._default_mock.remove(entry)
+            if entry in responses.registered():
+                responses.remove(entry)
         self.defaults = []
 
 

@@ -164,3 +164,19 @@ def test_clients_made_after_a_lazy_import_are_still_mocked():
         "with mock_esm.mock_esm(account_id='111122223333'):\n"
         "    print(client.list_event_source_mappings()['EventSourceMappings'])\n")
     assert output == "[]"
+
+
+def test_clients_of_a_default_session_made_before_mock_esm_was_imported_are_mocked():
+    # boto3's default session predates mock_esm here, so its handlers were copied before ours
+    # were known; starting the mock must put them on that session too.
+    output = _python(
+        "import socket\n"
+        "def refuse(*args, **kwargs): raise AssertionError('network access attempted')\n"
+        "socket.create_connection = socket.socket.connect = refuse\n"
+        "import boto3\n"
+        "boto3.setup_default_session(region_name='us-east-1')\n"
+        "import mock_esm\n"
+        "with mock_esm.mock_esm(account_id='111122223333'):\n"
+        "    client = boto3.client('lambda')\n"
+        "    print(client.list_event_source_mappings()['EventSourceMappings'])\n")
+    assert output == "[]"
