@@ -205,6 +205,13 @@ def _seed(client: Any, esm: Any) -> List[str]:
     return uuids
 
 
+def _reseed_if_needed(client: Any, esm: Any, live: List[str]) -> None:
+    """Keep each example small, and its UUIDs naming mappings that exist."""
+    held = esm.mappings()
+    if len(held) > 6 or not set(live) <= {m["UUID"] for m in held}:
+        live[:] = _seed(client, esm)
+
+
 def _everything_still_answers(client: Any, esm: Any) -> List[Dict[str, Any]]:
     """Get of each mapping, List to the last page, mappings() and poll(); the mappings."""
     mappings = esm.mappings()
@@ -257,9 +264,7 @@ def test_boto3_without_client_validation(operation):
                pick=st.integers(0, 2))
         def fuzz(request: Dict[str, Any], zone: str, pick: int) -> None:
             with local_zone(zone):
-                if len(esm.mappings()) > 6 or not set(live) <= {m["UUID"] for m in
-                                                                esm.mappings()}:
-                    live[:] = _seed(client, esm)
+                _reseed_if_needed(client, esm, live)
                 if "UUID" in request and pick < 2:
                     request["UUID"] = live[pick]
                 before = _everything_still_answers(client, esm)
@@ -328,9 +333,7 @@ def test_raw_bodies(operation):
                pick=st.integers(0, 2))
         def fuzz(request: Dict[str, Any], zone: str, pick: int) -> None:
             with local_zone(zone):
-                if len(esm.mappings()) > 6 or not set(live) <= {m["UUID"] for m in
-                                                                esm.mappings()}:
-                    live[:] = _seed(client, esm)
+                _reseed_if_needed(client, esm, live)
                 before = _everything_still_answers(client, esm)
                 status, answer, headers = _raw_call(operation, request,
                                                     live[pick] if pick < 2 else None)
