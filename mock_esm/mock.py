@@ -28,10 +28,12 @@ from typing import (
     overload,
 )
 
-from . import answers, clock, interceptor, moto_api
-from .faults import FAULTS
-from .routing import Response
-from .runtime import DEFAULT_TRANSITION_SECONDS, RUNTIME
+from .aws import moto_api
+from .service import clock
+from .service.faults import FAULTS
+from .service.routing import Response
+from .service.runtime import DEFAULT_TRANSITION_SECONDS, RUNTIME
+from .wire import answers, interceptor
 
 if TYPE_CHECKING:
     # Only the type checker reads these: typing.ParamSpec is 3.10+, and mypy bundles
@@ -216,7 +218,7 @@ class EsmMock:
     def start(self) -> EsmMock:
         ACTIVATIONS.push(self)
         if self._intercept_requests:
-            from .requests_adapter import ADAPTER
+            from .wire.requests_adapter import ADAPTER
 
             try:
                 ADAPTER.acquire()
@@ -228,7 +230,7 @@ class EsmMock:
     def stop(self) -> None:
         ACTIVATIONS.pop(self)
         if self._intercept_requests:
-            from .requests_adapter import ADAPTER
+            from .wire.requests_adapter import ADAPTER
 
             ADAPTER.release()
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 import contextlib
 from typing import Any, Dict
 
+from ..service.backend import EsmBackend
+from ..service.errors import AwsError
+from ..service.mapping import ENABLED
 from . import moto_api
-from .backend import EsmBackend
-from .errors import AwsError
-from .mapping import ENABLED
 from .wire_json import to_wire
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import sys
 from typing import Callable, Dict, Optional, Tuple
 
+from ..service.errors import InvalidParameterValueException
+from ..service.runtime import RUNTIME
+from ..service.sources import DYNAMODB, KINESIS, SQS, SQS_FIFO, SourceKind
 from . import moto_api
-from .errors import InvalidParameterValueException
 from .moto_api import moto_active as moto_active
-from .runtime import RUNTIME
-from .sources import DYNAMODB, KINESIS, SQS, SQS_FIFO, SourceKind
 
 FUNCTION_MISSING = "Function does not exist"
 QUEUE_MISSING = ("Error occurred while ReceiveMessage. SQS Error Code: "

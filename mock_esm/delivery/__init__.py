@@ -23,10 +23,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence
 
-from .. import clock
-from ..backend import BackendRegistry
-from ..errors import AwsError
-from ..sources import kind_for
+from ..service import clock
+from ..service.backend import BackendRegistry
+from ..service.errors import AwsError
+from ..service.sources import kind_for
 from .base import Source
 from .functions import DEFAULT_MEMORY_SIZE, DEFAULT_TIMEOUT, FunctionRegistry, Handler
 from .invoke import FunctionError, MarshalError, TaskTimedOut

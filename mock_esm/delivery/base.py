@@ -26,7 +26,7 @@ from typing import (
     Tuple,
 )
 
-from .. import filters
+from ..service import filters
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional, Tuple
 
-from ..arns import resolve_function
-from ..errors import AwsError
+from ..service.arns import resolve_function
+from ..service.errors import AwsError
 
 Handler = Callable[[Dict[str, Any], Any], Any]
 

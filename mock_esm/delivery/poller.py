@@ -12,9 +12,9 @@ from __future__ import annotations
 import copy
 from typing import Dict, List, Optional, Tuple
 
-from .. import clock
-from ..backend import BackendRegistry
-from ..mapping import ENABLED
+from ..service import clock
+from ..service.backend import BackendRegistry
+from ..service.mapping import ENABLED
 from .base import MappingView, Outcome, PollSession, Source
 from .functions import FunctionRegistry
 from .invoke import invoke

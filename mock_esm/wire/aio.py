@@ -19,7 +19,8 @@ from typing import Any, Dict, Tuple
 from aiobotocore.awsrequest import AioAWSResponse
 from botocore.model import OperationModel
 
-from . import answers, routing
+from ..service import routing
+from . import answers
 
 
 class _AsyncBody:

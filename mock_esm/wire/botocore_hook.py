@@ -21,7 +21,7 @@ from types import ModuleType
 from typing import Optional, Sequence
 
 _TRIGGER = "botocore.handlers"
-_INTERCEPTOR = "mock_esm.interceptor"
+_INTERCEPTOR = "mock_esm.wire.interceptor"
 _lock = threading.Lock()
 
 

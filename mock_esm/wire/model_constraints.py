@@ -16,7 +16,7 @@ import botocore.session
 from botocore.exceptions import UnknownRegionError
 from botocore.model import ServiceModel, Shape
 
-from .rules.model import Constraints, ListOf, MapOf, Scalar, Spec, Struct
+from ..service.rules.model import Constraints, ListOf, MapOf, Scalar, Spec, Struct
 
 
 def spec_for(shape: Shape) -> Spec:

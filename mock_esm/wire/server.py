@@ -32,9 +32,9 @@ from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response as WsgiResponse
 from werkzeug.wsgi import ClosingIterator
 
-from . import clock, routing
-from .backend import BackendRegistry
-from .errors import (
+from ..service import clock, routing
+from ..service.backend import BackendRegistry
+from ..service.errors import (
     AwsError,
     InvalidParameterValueException,
     InvalidRequestContentException,

@@ -97,16 +97,26 @@ class Constraints:
 
 
 _installed: Optional[Constraints] = None
+_loader: Optional[Callable[[], Constraints]] = None
+
+
+def set_loader(loader: Callable[[], Constraints]) -> None:
+    """Say where the constraint table comes from.  The wire layer, which reads it from the
+    installed botocore model, hands its loader in; the service never names botocore itself."""
+    global _loader, _installed
+    _loader = loader
+    _installed = None
 
 
 def constraints() -> Constraints:
-    """The constraint table, read from the installed botocore model by the first request that
-    needs it (imported here, not at module import: the pure service loads without botocore)."""
+    """The constraint table, loaded by the first request that needs it (not at import: reading
+    the botocore model costs time a run that never validates a request should not pay)."""
     global _installed
     if _installed is None:
-        from ..model_constraints import load
-
-        _installed = load()
+        if _loader is None:
+            raise RuntimeError("no constraint table: import mock_esm (its wire layer hands the "
+                               "botocore model's table to the service) before validating requests")
+        _installed = _loader()
     return _installed
 
 
