@@ -8,13 +8,18 @@ the first request needs judging, which keeps ``import mock_esm`` free of botocor
 
 from __future__ import annotations
 
-from ..service.rules import model as _rules_model
+from typing import TYPE_CHECKING
+
+from ..service import constraint_table
+
+if TYPE_CHECKING:
+    from ..service.rules.model import Constraints
 
 
-def _load_constraints() -> _rules_model.Constraints:
+def _load_constraints() -> Constraints:
     from .model_constraints import load
 
     return load()
 
 
-_rules_model.set_loader(_load_constraints)
+constraint_table.set_loader(_load_constraints)

@@ -5,10 +5,10 @@ every constraint of the model (maximums, enums, patterns, list and map lengths, 
 lists and maps) before the operation runs, and answers with one ``ValidationException`` listing
 every violation.  A raw HTTP client skips botocore, so types are checked here too.
 
-The constraints themselves are never written here: :mod:`mock_esm.model_constraints` reads them
-from the installed botocore model and hands them over as :class:`Constraints`.  This module only
-knows how Lambda words a violation, so the backend and the server stay free of botocore until a
-request needs judging.
+The constraints themselves are never written here: :mod:`mock_esm.wire.model_constraints`
+reads them from the installed botocore model and the wire layer hands them over as
+:class:`Constraints`.  This module only knows how Lambda words a violation, so the backend and the
+server stay free of botocore until a request needs judging.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Dict, List, Mapping, Optional, Pattern, Tuple, Union
 
+from .. import constraint_table
 from ..errors import InvalidRequestContentException, ValidationException
 
 
@@ -97,15 +98,6 @@ class Constraints:
 
 
 _installed: Optional[Constraints] = None
-_loader: Optional[Callable[[], Constraints]] = None
-
-
-def set_loader(loader: Callable[[], Constraints]) -> None:
-    """Say where the constraint table comes from.  The wire layer, which reads it from the
-    installed botocore model, hands its loader in; the service never names botocore itself."""
-    global _loader, _installed
-    _loader = loader
-    _installed = None
 
 
 def constraints() -> Constraints:
@@ -113,10 +105,7 @@ def constraints() -> Constraints:
     the botocore model costs time a run that never validates a request should not pay)."""
     global _installed
     if _installed is None:
-        if _loader is None:
-            raise RuntimeError("no constraint table: import mock_esm (its wire layer hands the "
-                               "botocore model's table to the service) before validating requests")
-        _installed = _loader()
+        _installed = constraint_table.load()
     return _installed
 
 
