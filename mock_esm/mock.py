@@ -28,6 +28,7 @@ from typing import (
     overload,
 )
 
+from . import families
 from .aws import moto_api
 from .service import clock
 from .service.faults import FAULTS
@@ -96,6 +97,7 @@ def _delivery() -> Delivery:
     is the largest part of the package to import."""
     from .delivery import DELIVERY
 
+    families.install_delivery(DELIVERY)
     return DELIVERY
 
 
@@ -194,7 +196,8 @@ def _is_test_case(cls: type) -> bool:
 
 
 class EsmMock:
-    """Mocks Lambda's event source mapping operations while active; see README for the forms."""
+    """Mocks Lambda's event source mapping operations while active; the mock_esm manual,
+    'Ways in', shows the forms."""
 
     def __init__(self, *, account_id: Any = UNSET, transition_seconds: Any = UNSET,
                  intercept_requests: bool = False) -> None:
@@ -401,7 +404,7 @@ class EsmMock:
                 result.append(parsed)
         return result
 
-    # -- in-process delivery (see README, "Delivering to your handler") -------------------------
+    # -- in-process delivery (the manual's "Delivery from SQS") -------------------------
 
     def register_function(self, function: str, handler: Callable[[Dict[str, Any], Any], Any], *,
                           timeout: float = 3.0, memory_size: int = 128) -> None:
@@ -429,7 +432,8 @@ class EsmMock:
                      times: int = 1) -> None:
         """Make the next ``times`` calls of ``operation`` fail with ``code`` exactly as AWS would.
 
-        For users' resilience tests; the answer skips botocore's retries (see README).
+        For users' resilience tests; the answer skips botocore's retries (see the manual,
+        'Fault injection').
         """
         self._require_active("inject_error")
         if operation not in interceptor.ESM_OPERATIONS:

@@ -1,7 +1,7 @@
 """The package's folders are its layers, and imports only run down them.
 
     ways in (mock_esm, mock, pytest_plugin, __main__)
-        -> wire, delivery
+        -> wire, delivery, families
             -> aws
                 -> service
 
@@ -33,6 +33,7 @@ ALLOWED: Dict[str, FrozenSet[str]] = {
     "aws": frozenset({"service", "aws"}),
     "delivery": frozenset({"service", "aws", "delivery"}),
     "wire": frozenset({"service", "aws", "wire"}),
+    "families": frozenset({"service", "aws", "delivery", "families"}),
 }
 NEVER_IN_SERVICE = frozenset({"botocore", "boto3", "moto", "werkzeug", "aiobotocore", "aioboto3",
                               "requests", "responses", "pytest"})
@@ -115,6 +116,7 @@ def test_imports_run_down_the_layers(module):
     ("mock_esm.delivery.poller", "from .. import mock\n"),
     ("mock_esm.delivery.sqs", "from ..wire import answers\n"),
     ("mock_esm.wire.server", "from ..delivery import poller\n"),
+    ("mock_esm.families", "from . import mock\n"),
 ])
 def test_a_planted_upward_import_is_caught(module, planted):
     path = _path_of(module)

@@ -3,7 +3,7 @@
 While both mocks are active mock_esm answers the event-source-mapping calls, so a mapping that
 reached moto's Lambda some other way would be invisible.  Before serving a call, mock_esm asks
 moto's own ``ListEventSourceMappings`` (through a client moto answers, see
-:mod:`mock_esm.moto_api`) in the call's account and region, and takes in each mapping it has
+:mod:`mock_esm.aws.moto_api`) in the call's account and region, and takes in each mapping it has
 not met this activation, under moto's UUID.  moto's own copy is left as it is (moto's other
 services may still hand it records themselves).  A mapping is met once per activation, so
 deleting it through mock_esm sticks although moto still lists it.

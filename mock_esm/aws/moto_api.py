@@ -8,7 +8,7 @@ API moto promises to serve and on nothing inside moto.  Three details make that 
   holds) reach moto instead of being answered by mock_esm, and nothing re-enters our hook.
 * Each client carries the account it works in as moto's ``x-moto-account-id`` request header,
   added at ``before-sign``, the last point before moto's ``before-send`` handler reads it.
-* Making a client costs milliseconds, so each (service, region, account) gets one per
+* Making a client is slow next to a call, so each (service, region, account) gets one per
   activation; :func:`forget` drops them when mock_esm stops or resets.
 
 Nothing here imports moto or makes a client unless :func:`moto_active` says moto's mock is on.

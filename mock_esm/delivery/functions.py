@@ -83,6 +83,10 @@ class FunctionRegistry:
         with self._lock:
             self._by_key[key] = RegisteredFunction(handler, float(timeout), memory_size)
 
+    def known(self, function_arn: str) -> bool:
+        """Whether a handler is registered for this FunctionArn."""
+        return self.lookup(function_arn) is not None
+
     def lookup(self, function_arn: str) -> Optional[FunctionTarget]:
         """The callable for a mapping's FunctionArn; the most specific registration wins."""
         unqualified, name, qualifier = split_function_arn(function_arn)

@@ -8,7 +8,7 @@ and ``GetRecords`` until the shard has nothing more.  The first read of a shard 
 record read, and what was read before is kept (a stream never loses a record while a test
 runs), so each poll pays for new records only.  Reading never removes a record; the stream
 source keeps its own checkpoints.  Lambda's event is built from the API's answers, turned back
-into the JSON they travelled as (see :mod:`mock_esm.wire_json`).
+into the JSON they travelled as (see :mod:`mock_esm.aws.wire_json`).
 """
 
 from __future__ import annotations

@@ -105,16 +105,3 @@ def _round(registry: BackendRegistry, functions: FunctionRegistry, sources: Dict
 def record_processing_result(registry: BackendRegistry, view: MappingView, result: str) -> None:
     """Write ``LastProcessingResult`` back to the mapping, as AWS reports it after a delivery."""
     registry.get(view.account_id, view.region).record_result(view.uuid, result, clock.now())
-
-
-def family_sources() -> Dict[str, Source]:
-    """One source object per family; issue 17's families are added here, one module each."""
-    from .kafka import KafkaSource
-    from .mq import MqSource
-    from .sqs import SqsSource
-    from .streams import StreamSource
-
-    return {"sqs": SqsSource(), "stream": StreamSource(), "kafka": KafkaSource(),
-            "mq": MqSource()}
-
-

@@ -4,7 +4,7 @@ botocore emits ``before-call.lambda.<Operation>`` with ``emit_until_response``: 
 that returns ``(http_response, parsed)`` ends the call, so nothing after us (moto's
 ``before-send`` handler included) ever sees it.  We render real JSON bytes and let botocore's own
 ``rest-json`` parser turn them into the dict users get, so they get exactly what a real response
-would give them (see :mod:`mock_esm.answers`).
+would give them (see :mod:`mock_esm.wire.answers`).
 
 A second handler on ``before-send.lambda`` stops Lambda calls that nobody answered from leaving
 the process while a mock is active.  botocore runs it before moto's general ``before-send``
@@ -127,7 +127,7 @@ def before_send(request: Any = None, event_name: str = "", **kwargs: Any) -> Non
     raise UnmockedLambdaCallError(
         f"mock_esm is active and answers only the event source mapping operations; the Lambda "
         f"call {operation} was not answered by any mock and was not sent to AWS. Activate "
-        f"moto's mock_aws as well to serve it (see README, 'Using with moto').")
+        f"moto's mock_aws as well to serve it (see the mock_esm manual, 'Beside moto').")
 
 
 def register(emitter: Any) -> None:
