@@ -330,7 +330,7 @@ def _list_cost(small: int, large: int) -> Dict[str, float]:
 
 def _memory_per_mapping(n: int) -> float:
     """tracemalloc growth per SQS mapping, created straight on the backend (what the mock keeps)."""
-    from mock_esm.backend import BackendRegistry
+    from mock_esm.service.backend import BackendRegistry
 
     registry = BackendRegistry()
     backend = registry.get("123456789012", REGION)

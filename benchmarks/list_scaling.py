@@ -54,7 +54,7 @@ def _populate(client: Any, region: str, count: int, through_boto3: bool) -> None
             client.create_event_source_mapping(
                 EventSourceArn=f"arn:aws:sqs:{region}:{ACCOUNT}:q{i}", FunctionName="f")
         return
-    from mock_esm.runtime import RUNTIME
+    from mock_esm.service.runtime import RUNTIME
 
     backend = RUNTIME.registry.get(ACCOUNT, region)
     for i in range(count):

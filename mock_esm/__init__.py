@@ -9,7 +9,7 @@ are mocked too (see ``botocore_hook``).
 
 import typing as _typing
 
-from . import botocore_hook as _botocore_hook
+from .wire import botocore_hook as _botocore_hook
 
 __version__ = "0.1.0"
 

@@ -14,7 +14,7 @@ import sys
 from typing import Optional, Sequence, Tuple
 
 from .mock import ENV_TRANSITION_SECONDS, _check_account_id, _check_transition_seconds
-from .runtime import DEFAULT_ACCOUNT_ID, DEFAULT_TRANSITION_SECONDS
+from .service.runtime import DEFAULT_ACCOUNT_ID, DEFAULT_TRANSITION_SECONDS
 
 # The server's log levels, here so that --help works without werkzeug installed.
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
@@ -86,7 +86,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except ValueError as error:
         serve.error(str(error))
     try:
-        from . import server
+        from .wire import server
     except ModuleNotFoundError as error:
         if (error.name or "").split(".")[0] != "werkzeug":
             raise

@@ -28,10 +28,13 @@ from typing import (
     overload,
 )
 
-from . import answers, clock, interceptor, moto_api
-from .faults import FAULTS
-from .routing import Response
-from .runtime import DEFAULT_TRANSITION_SECONDS, RUNTIME
+from . import families
+from .aws import moto_api
+from .service import clock
+from .service.faults import FAULTS
+from .service.routing import Response
+from .service.runtime import DEFAULT_TRANSITION_SECONDS, RUNTIME
+from .wire import answers, interceptor
 
 if TYPE_CHECKING:
     # Only the type checker reads these: typing.ParamSpec is 3.10+, and mypy bundles
@@ -94,6 +97,7 @@ def _delivery() -> Delivery:
     is the largest part of the package to import."""
     from .delivery import DELIVERY
 
+    families.install_delivery(DELIVERY)
     return DELIVERY
 
 
@@ -192,7 +196,8 @@ def _is_test_case(cls: type) -> bool:
 
 
 class EsmMock:
-    """Mocks Lambda's event source mapping operations while active; see README for the forms."""
+    """Mocks Lambda's event source mapping operations while active; the mock_esm manual,
+    'Ways in', shows the forms."""
 
     def __init__(self, *, account_id: Any = UNSET, transition_seconds: Any = UNSET,
                  intercept_requests: bool = False) -> None:
@@ -216,7 +221,7 @@ class EsmMock:
     def start(self) -> EsmMock:
         ACTIVATIONS.push(self)
         if self._intercept_requests:
-            from .requests_adapter import ADAPTER
+            from .wire.requests_adapter import ADAPTER
 
             try:
                 ADAPTER.acquire()
@@ -228,7 +233,7 @@ class EsmMock:
     def stop(self) -> None:
         ACTIVATIONS.pop(self)
         if self._intercept_requests:
-            from .requests_adapter import ADAPTER
+            from .wire.requests_adapter import ADAPTER
 
             ADAPTER.release()
 
@@ -399,7 +404,7 @@ class EsmMock:
                 result.append(parsed)
         return result
 
-    # -- in-process delivery (see README, "Delivering to your handler") -------------------------
+    # -- in-process delivery (the manual's "Delivery from SQS") -------------------------
 
     def register_function(self, function: str, handler: Callable[[Dict[str, Any], Any], Any], *,
                           timeout: float = 3.0, memory_size: int = 128) -> None:
@@ -427,7 +432,8 @@ class EsmMock:
                      times: int = 1) -> None:
         """Make the next ``times`` calls of ``operation`` fail with ``code`` exactly as AWS would.
 
-        For users' resilience tests; the answer skips botocore's retries (see README).
+        For users' resilience tests; the answer skips botocore's retries (see the manual,
+        'Fault injection').
         """
         self._require_active("inject_error")
         if operation not in interceptor.ESM_OPERATIONS:

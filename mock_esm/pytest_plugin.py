@@ -20,7 +20,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(account_id=..., transition_seconds=..., intercept_requests=...): options "
-        f"for the esm_mock fixture (see mock_esm's README)")
+        f"for the esm_mock fixture (see the mock_esm manual, 'Ways in')")
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

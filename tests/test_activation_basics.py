@@ -8,7 +8,7 @@ import boto3
 import pytest
 
 from mock_esm import mock_esm
-from mock_esm.interceptor import UnmockedLambdaCallError
+from mock_esm.wire.interceptor import UnmockedLambdaCallError
 
 from .conftest import QUEUE_ARN
 
@@ -116,7 +116,7 @@ def test_other_lambda_calls_are_refused_without_touching_the_network(no_network)
 def test_non_lambda_calls_are_handed_on_untouched(no_network):
     from botocore.awsrequest import AWSResponse
 
-    from mock_esm.interceptor import _Body
+    from mock_esm.wire.interceptor import _Body
 
     sent = []
 

@@ -22,7 +22,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from mock_esm import mock_esm
-from mock_esm.interceptor import UnmockedLambdaCallError
+from mock_esm.wire.interceptor import UnmockedLambdaCallError
 
 from .conftest import QUEUE_ARN, STREAM_ARN, freeze_time
 
@@ -177,7 +177,6 @@ def test_async_clients_see_exactly_what_boto3_sees(make_client, no_network):
 
 @pytest.mark.parametrize("make_client", ASYNC_CLIENTS)
 def test_tags_on_mapping_arns_match_boto3(make_client, no_network):
-    pytest.importorskip("mock_esm.tagging", reason="tag operations are not routed in this build")
 
     expected = _boto3_outcomes(_tagging)
     assert _async_outcomes(make_client, _tagging) == expected
@@ -371,7 +370,7 @@ def test_importing_mock_esm_leaves_aiobotocore_unimported():
     code = ("import sys\n"
             "from mock_esm import mock_esm\n"
             "assert 'aiobotocore' not in sys.modules, 'aiobotocore imported'\n"
-            "assert 'mock_esm.aio' not in sys.modules, 'mock_esm.aio imported'\n")
+            "assert 'mock_esm.wire.aio' not in sys.modules, 'mock_esm.wire.aio imported'\n")
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

@@ -13,8 +13,9 @@ import boto3
 import pytest
 from botocore import parsers
 
-from mock_esm import interceptor, mock_esm
-from mock_esm.interceptor import operation_model
+from mock_esm import mock_esm
+from mock_esm.wire import interceptor
+from mock_esm.wire.interceptor import operation_model
 
 from .conftest import FIFO_ARN, QUEUE_ARN, STREAM_ARN, TABLE_STREAM_ARN
 from .parse_support import identical

@@ -686,7 +686,7 @@ def test_a_new_activation_starts_without_functions_or_messages():
 
 
 def test_users_can_check_a_pattern_against_an_sqs_record_with_filters_matches():
-    from mock_esm import filters
+    from mock_esm.service import filters
 
     record = {"body": {"kind": "order", "total": 12}, "attributes": {"SenderId": "AIDA"}}
     pattern = {"body": {"kind": ["order"], "total": [{"numeric": [">=", 10]}]}}

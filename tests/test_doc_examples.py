@@ -63,7 +63,7 @@ def test_readme_and_the_manual_have_examples():
 
 @pytest.mark.parametrize("page", pages_with_examples())
 def test_page_examples_run_in_order(page, monkeypatch):
-    from mock_esm.runtime import RUNTIME
+    from mock_esm.service.runtime import RUNTIME
 
     monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
     namespace = {"__name__": "doc_example"}

@@ -16,7 +16,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from mock_esm import mock_esm
-from mock_esm.faults import FAULTS
+from mock_esm.service.faults import FAULTS
 
 from .conftest import QUEUE_ARN
 from .threads import run_together
@@ -227,7 +227,7 @@ def test_the_request_path_does_not_touch_the_queue_while_nothing_is_pending(monk
 
 def test_the_fault_queue_and_routing_load_without_botocore():
     # The server mode reuses routing and the queue; neither may drag botocore in.
-    code = ("import sys, mock_esm.faults, mock_esm.routing; "
+    code = ("import sys, mock_esm.service.faults, mock_esm.service.routing; "
             "sys.exit('botocore' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
@@ -268,7 +268,7 @@ class _Raw(io.BytesIO):
 
 def test_the_server_mode_serves_injections_through_the_same_routing_hook():
     werkzeug_test = pytest.importorskip("werkzeug.test")
-    from mock_esm import server
+    from mock_esm.wire import server
 
     app = werkzeug_test.Client(server.EsmServer(account_id="123456789012", transition_seconds=0))
     path = "/2015-03-31/event-source-mappings"

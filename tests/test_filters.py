@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mock_esm.filters import (
+from mock_esm.service.filters import (
     MAX_PATTERN_LENGTH,
     InvalidFilterPattern,
     matches,

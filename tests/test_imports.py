@@ -95,8 +95,8 @@ def test_no_module_level_import_cycle():
 
 def test_the_import_reading_sees_each_form_of_relative_import():
     # The cycle search is only as good as the import reading it rests on.
-    assert "mock_esm.backend" in _runtime_imports("mock_esm.routing")
-    assert "mock_esm.answers" in _runtime_imports("mock_esm.aio")
-    assert "mock_esm.rules" in _runtime_imports("mock_esm.validation")  # from . import rules
-    assert "mock_esm.rules.model" in _runtime_imports("mock_esm.validation")  # from .rules.model
-    assert "mock_esm.backend" in _runtime_imports("mock_esm.delivery.poller")  # from ..backend
+    assert "mock_esm.service.backend" in _runtime_imports("mock_esm.service.routing")
+    assert "mock_esm.wire.answers" in _runtime_imports("mock_esm.wire.aio")
+    assert "mock_esm.service.rules" in _runtime_imports("mock_esm.service.validation")
+    assert "mock_esm.service.rules.model" in _runtime_imports("mock_esm.service.validation")
+    assert "mock_esm.service.backend" in _runtime_imports("mock_esm.delivery.poller")

@@ -14,10 +14,10 @@ import pytest
 from botocore.exceptions import ClientError
 
 from mock_esm import mock_esm
-from mock_esm.backend import ACTIVATED_REGISTRY
-from mock_esm.faults import FAULTS
 from mock_esm.mock import ACTIVATIONS
-from mock_esm.runtime import DEFAULT_TRANSITION_SECONDS, RUNTIME
+from mock_esm.service.backend import ACTIVATED_REGISTRY
+from mock_esm.service.faults import FAULTS
+from mock_esm.service.runtime import DEFAULT_TRANSITION_SECONDS, RUNTIME
 
 from .threads import run_together
 

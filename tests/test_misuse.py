@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from mock_esm import mock_esm
-from mock_esm.runtime import RUNTIME
+from mock_esm.service.runtime import RUNTIME
 
 SECONDS_RULE = ("must be a finite number of seconds >= 0 (0 settles every transition on the "
                 "next read)")

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 import mock_esm as package
 from mock_esm import mock_esm
-from mock_esm.backend import EsmBackend
-from mock_esm.routing import Call, handle
+from mock_esm.service.backend import EsmBackend
+from mock_esm.service.routing import Call, handle
 
 from .conftest import QUEUE_ARN, STREAM_ARN
 from .rules_support import LAMBDA_MODEL, MINIMAL, MSK_ARN, SELF_MANAGED
@@ -353,8 +353,9 @@ def test_the_service_side_imports_without_botocore():
     # server and the backend do) must not load botocore.
     script = (
         "import sys\n"
-        "import mock_esm.backend, mock_esm.routing, mock_esm.validation, mock_esm.tagging\n"
-        "import mock_esm.arns, mock_esm.sources, mock_esm.rules.model, mock_esm.rules.common\n"
+        "import mock_esm.service.backend, mock_esm.service.routing, mock_esm.service.validation\n"
+        "import mock_esm.service.tagging, mock_esm.service.arns, mock_esm.service.sources\n"
+        "import mock_esm.service.rules.model, mock_esm.service.rules.common\n"
         "print(sorted(name for name in sys.modules if name.split('.')[0] == 'botocore'))\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True)

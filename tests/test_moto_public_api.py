@@ -56,7 +56,7 @@ def _default_account(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_moto_active_is_true_exactly_while_mock_aws_is():
     # The one look inside moto: pinned here on every moto the tox matrix installs.
-    from mock_esm.moto_api import moto_active
+    from mock_esm.aws.moto_api import moto_active
 
     assert not moto_active()
     with moto.mock_aws():

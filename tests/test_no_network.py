@@ -8,7 +8,7 @@ import boto3
 import pytest
 
 from mock_esm import mock_esm
-from mock_esm.interceptor import UnmockedLambdaCallError
+from mock_esm.wire.interceptor import UnmockedLambdaCallError
 
 from .conftest import QUEUE_ARN
 

@@ -131,7 +131,7 @@ def test_marker_is_registered_for_strict_markers(pytester):
     result = pytester.runpytest_inprocess(*INNER, "--markers")
     result.stdout.fnmatch_lines([
         "@pytest.mark.mock_esm(account_id=..., transition_seconds=..., intercept_requests=...): "
-        "options for the esm_mock fixture (see mock_esm's README)"])
+        "options for the esm_mock fixture (see the mock_esm manual, 'Ways in')"])
 
 
 def _python(code: str) -> str:

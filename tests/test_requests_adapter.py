@@ -115,7 +115,7 @@ def test_responses_and_moto_are_imported_only_when_used():
 
 
 def test_missing_responses_is_a_clear_error_and_leaves_nothing_active(monkeypatch):
-    from mock_esm.runtime import RUNTIME
+    from mock_esm.service.runtime import RUNTIME
 
     monkeypatch.setitem(sys.modules, "responses", None)
     with pytest.raises(ImportError, match="pip install requests responses"):

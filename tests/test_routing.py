@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from mock_esm.backend import EsmBackend
-from mock_esm.routing import Call, handle
+from mock_esm.service.backend import EsmBackend
+from mock_esm.service.routing import Call, handle
 
 PATH = "/2015-03-31/event-source-mappings"
 

@@ -9,9 +9,9 @@ import botocore.session
 import pytest
 
 from mock_esm import mock_esm
-from mock_esm.backend import EsmBackend
-from mock_esm.routing import Call, handle
-from mock_esm.rules.model import ListOf, MapOf, Scalar, Struct, constraints
+from mock_esm.service.backend import EsmBackend
+from mock_esm.service.routing import Call, handle
+from mock_esm.service.rules.model import ListOf, MapOf, Scalar, Struct, constraints
 
 from .conftest import FIFO_ARN, QUEUE_ARN, STREAM_ARN, TABLE_STREAM_ARN
 from .rules_support import CONFLICT, IPV, MINIMAL, VALIDATION, assert_answer, body, pattern_error

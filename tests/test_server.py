@@ -194,7 +194,6 @@ def test_control_reset_forgets_every_mapping(fresh):
 
 
 def test_tag_operations_on_mapping_arns_reach_routing(fresh):
-    pytest.importorskip("mock_esm.tagging", reason="tag operations arrive with mock_esm.tagging")
     client = _client(fresh)
     mapping = client.create_event_source_mapping(EventSourceArn=QUEUE, FunctionName="worker",
                                                  Tags={"team": "a"})

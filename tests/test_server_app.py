@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.test import Client, EnvironBuilder
 
-import mock_esm
+import mock_esm.wire
 from mock_esm import __main__ as cli
-from mock_esm import routing, server
+from mock_esm.service import routing
+from mock_esm.wire import server
 
 QUEUE = "arn:aws:sqs:ap-southeast-2:123456789012:jobs"
 PATH = "/2015-03-31/event-source-mappings"
@@ -150,8 +151,8 @@ def test_without_werkzeug_serve_exits_2_naming_the_extra(monkeypatch, capsys):
     for name in [name for name in sys.modules if name.split(".")[0] == "werkzeug"]:
         monkeypatch.setitem(sys.modules, name, None)
     monkeypatch.setitem(sys.modules, "werkzeug", None)
-    monkeypatch.delitem(sys.modules, "mock_esm.server")
-    monkeypatch.delattr(mock_esm, "server")
+    monkeypatch.delitem(sys.modules, "mock_esm.wire.server")
+    monkeypatch.delattr(mock_esm.wire, "server")
     with socket.socket() as taken:  # should serve() start after all, it fails fast, not hangs
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)

@@ -10,7 +10,7 @@ from typing import Any, Dict, Tuple
 import pytest
 from werkzeug.test import Client, EnvironBuilder
 
-from mock_esm import server, server_guard
+from mock_esm.wire import server, server_guard
 
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:jobs"
 PATH = "/2015-03-31/event-source-mappings"

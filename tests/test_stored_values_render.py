@@ -16,7 +16,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from werkzeug.test import Client
 
-from mock_esm import mock_esm, server
+from mock_esm import mock_esm
+from mock_esm.wire import server
 
 from .zones import ZONES, local_zone
 

@@ -9,9 +9,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from mock_esm import mock_esm
-from mock_esm.backend import EsmBackend
-from mock_esm.interceptor import UnmockedLambdaCallError
-from mock_esm.routing import Call, handle
+from mock_esm.service.backend import EsmBackend
+from mock_esm.service.routing import Call, handle
+from mock_esm.wire.interceptor import UnmockedLambdaCallError
 
 from .conftest import QUEUE_ARN
 
@@ -123,7 +123,7 @@ def test_server_mode_serves_tags_on_mapping_arns():
 
     from werkzeug.test import Client
 
-    from mock_esm import server
+    from mock_esm.wire import server
 
     client = Client(server.EsmServer(account_id="123456789012", transition_seconds=0))
     created = client.post("/2015-03-31/event-source-mappings", json={

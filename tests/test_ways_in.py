@@ -13,7 +13,7 @@ import pytest
 
 from mock_esm import EsmMock, mock_esm
 from mock_esm.mock import ACTIVATIONS
-from mock_esm.runtime import RUNTIME
+from mock_esm.service.runtime import RUNTIME
 
 from .conftest import QUEUE_ARN
 

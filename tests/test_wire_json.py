@@ -11,7 +11,7 @@ from botocore import parsers
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mock_esm.wire_json import to_wire
+from mock_esm.aws.wire_json import to_wire
 
 _MODEL = botocore.session.get_session().get_service_model("dynamodbstreams")
 _OUTPUT = _MODEL.operation_model("GetRecords").output_shape

@@ -16,21 +16,21 @@ Layout (one job per module):
 * ``report`` what ``poll()`` returns.
 
 Nothing here imports botocore or moto; the ``moto_*`` modules and ``mq`` ask moto through its
-AWS API (clients from :mod:`mock_esm.moto_api`), and only while moto's mock is active.
+AWS API (clients from :mod:`mock_esm.aws.moto_api`), and only while moto's mock is active.
 """
 
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence
 
-from .. import clock
-from ..backend import BackendRegistry
-from ..errors import AwsError
-from ..sources import kind_for
+from ..service import clock
+from ..service.backend import BackendRegistry
+from ..service.errors import AwsError
+from ..service.sources import kind_for
 from .base import Source
 from .functions import DEFAULT_MEMORY_SIZE, DEFAULT_TIMEOUT, FunctionRegistry, Handler
 from .invoke import FunctionError, MarshalError, TaskTimedOut
-from .poller import family_sources, kafka_mapping, mapping_exists, poll
+from .poller import kafka_mapping, mapping_exists, poll
 from .report import FilteredRecord, Invocation, PollReport
 
 __all__ = ["DELIVERY", "Delivery", "FilteredRecord", "FunctionError", "Invocation",
@@ -42,7 +42,12 @@ class Delivery:
 
     def __init__(self) -> None:
         self.functions = FunctionRegistry()
-        self.sources: Dict[str, Source] = family_sources()
+        # One source per family, added by mock_esm.families when the mock first delivers.
+        self.sources: Dict[str, Source] = {}
+
+    def add_source(self, family: str, source: Source) -> None:
+        """Deliver the mappings of ``family`` (a SourceKind's family) from ``source``."""
+        self.sources.setdefault(family, source)
 
     def register_function(self, function: str, handler: Handler, *,
                           timeout: float = DEFAULT_TIMEOUT,

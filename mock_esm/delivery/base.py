@@ -1,6 +1,6 @@
 """The contract between the poll loop and the source families.
 
-A source family (SQS here; Kinesis, DynamoDB Streams, Kafka and MQ next) is one module with one
+A source family (SQS, streams, Kafka, MQ) is one module with one
 object implementing :class:`Source`.  The loop knows nothing about queues or shards: it asks a
 source for the next batch of a mapping, invokes the function, and tells the source what failed.
 Keeping that seam narrow is what lets each family model its own retry rules (SQS: visibility
@@ -26,7 +26,7 @@ from typing import (
     Tuple,
 )
 
-from .. import filters
+from ..service import filters
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import secrets
 import time
 from typing import Optional
 
-from .. import clock
+from ..service import clock
 
 
 def function_version(qualifier: Optional[str]) -> str:

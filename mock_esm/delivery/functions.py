@@ -13,8 +13,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional, Tuple
 
-from ..arns import resolve_function
-from ..errors import AwsError
+from ..service.arns import resolve_function
+from ..service.errors import AwsError
 
 Handler = Callable[[Dict[str, Any], Any], Any]
 
@@ -82,6 +82,10 @@ class FunctionRegistry:
             key = ("name", ref.name, ref.qualifier)
         with self._lock:
             self._by_key[key] = RegisteredFunction(handler, float(timeout), memory_size)
+
+    def known(self, function_arn: str) -> bool:
+        """Whether a handler is registered for this FunctionArn."""
+        return self.lookup(function_arn) is not None
 
     def lookup(self, function_arn: str) -> Optional[FunctionTarget]:
         """The callable for a mapping's FunctionArn; the most specific registration wins."""

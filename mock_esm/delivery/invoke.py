@@ -13,7 +13,7 @@ import traceback
 import uuid as uuidlib
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from .. import clock
+from ..service import clock
 from .base import Batch, Outcome
 from .context import LambdaContext
 from .functions import FunctionTarget

@@ -14,7 +14,7 @@ import contextlib
 import threading
 from typing import Any, Dict, List, Optional, Sequence, Set
 
-from .. import moto_api, moto_bridge
+from ..aws import existence, moto_api
 from .sqs_message import SqsMessage
 from .sqs_queue import Entry
 
@@ -27,7 +27,7 @@ class MotoQueue:
     """A moto queue seen through the same four calls as the in-mock one."""
 
     def __init__(self, arn: str, url: str, fifo: bool) -> None:
-        region, account, _ = moto_bridge.split_arn(arn)
+        region, account, _ = existence.split_arn(arn)
         self.arn = arn
         self.url = url
         self.fifo = fifo
@@ -129,13 +129,13 @@ class MotoQueues:
         if not moto_api.moto_active():
             return None
         with self.lock:
-            url = moto_bridge.queue_url(arn) if _well_formed(arn) else None
+            url = existence.queue_url(arn) if _well_formed(arn) else None
             known = self._queues.get(arn)
             if url is None:
                 self._queues.pop(arn, None)
                 return None
             if known is None or known.url != url:
-                known = self._queues[arn] = MotoQueue(arn, url, moto_bridge.is_fifo(arn, url))
+                known = self._queues[arn] = MotoQueue(arn, url, existence.is_fifo(arn, url))
             return known
 
     def reset(self) -> None:

@@ -8,7 +8,7 @@ and ``GetRecords`` until the shard has nothing more.  The first read of a shard 
 record read, and what was read before is kept (a stream never loses a record while a test
 runs), so each poll pays for new records only.  Reading never removes a record; the stream
 source keeps its own checkpoints.  Lambda's event is built from the API's answers, turned back
-into the JSON they travelled as (see :mod:`mock_esm.wire_json`).
+into the JSON they travelled as (see :mod:`mock_esm.aws.wire_json`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional
 
-from .. import moto_api, moto_bridge
-from ..wire_json import to_wire
+from ..aws import existence, moto_api
+from ..aws.wire_json import to_wire
 from .sqs_queue import Entry
 from .stream_records import StreamItem, dynamodb_key, epoch
 
@@ -94,7 +94,7 @@ def _kinesis_shards(arn: str, parts: List[str]) -> Optional[Dict[str, List[Strea
 
 
 def _dynamodb_shards(arn: str, parts: List[str]) -> Optional[Dict[str, List[StreamItem]]]:
-    if not moto_bridge.table_stream_exists(arn):
+    if not existence.table_stream_exists(arn):
         return None
     streams = moto_api.client("dynamodbstreams", parts[3], parts[4])
     described = streams.describe_stream(StreamArn=arn)["StreamDescription"]

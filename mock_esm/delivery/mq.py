@@ -58,7 +58,7 @@ def _virtual_host(mapping: MappingView) -> Optional[str]:
 
 def _moto_engine(broker_arn: str) -> Optional[str]:
     """The broker's engine as moto's MQ ``DescribeBroker`` answers it, while moto is active."""
-    from .. import moto_api
+    from ..aws import moto_api
 
     parts = broker_arn.split(":")
     if len(parts) < 7 or not moto_api.moto_active():

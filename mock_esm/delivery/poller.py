@@ -12,9 +12,9 @@ from __future__ import annotations
 import copy
 from typing import Dict, List, Optional, Tuple
 
-from .. import clock
-from ..backend import BackendRegistry
-from ..mapping import ENABLED
+from ..service import clock
+from ..service.backend import BackendRegistry
+from ..service.mapping import ENABLED
 from .base import MappingView, Outcome, PollSession, Source
 from .functions import FunctionRegistry
 from .invoke import invoke
@@ -105,16 +105,3 @@ def _round(registry: BackendRegistry, functions: FunctionRegistry, sources: Dict
 def record_processing_result(registry: BackendRegistry, view: MappingView, result: str) -> None:
     """Write ``LastProcessingResult`` back to the mapping, as AWS reports it after a delivery."""
     registry.get(view.account_id, view.region).record_result(view.uuid, result, clock.now())
-
-
-def family_sources() -> Dict[str, Source]:
-    """One source object per family; issue 17's families are added here, one module each."""
-    from .kafka import KafkaSource
-    from .mq import MqSource
-    from .sqs import SqsSource
-    from .streams import StreamSource
-
-    return {"sqs": SqsSource(), "stream": StreamSource(), "kafka": KafkaSource(),
-            "mq": MqSource()}
-
-

@@ -3,7 +3,7 @@
 Every rule judges the *settings a call would leave* (the source's defaults overlaid with the
 Create request, or the stored settings overlaid with the Update request), so Create and Update
 refuse the same combinations with the same words.  Messages quoted from AWS are marked; the
-rest are ours (README, "Our wording where AWS's is unrecorded").
+rest are ours (the manual's "Our wording where AWS's is unrecorded").
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ API moto promises to serve and on nothing inside moto.  Three details make that 
   holds) reach moto instead of being answered by mock_esm, and nothing re-enters our hook.
 * Each client carries the account it works in as moto's ``x-moto-account-id`` request header,
   added at ``before-sign``, the last point before moto's ``before-send`` handler reads it.
-* Making a client costs milliseconds, so each (service, region, account) gets one per
+* Making a client is slow next to a call, so each (service, region, account) gets one per
   activation; :func:`forget` drops them when mock_esm stops or resets.
 
 Nothing here imports moto or makes a client unless :func:`moto_active` says moto's mock is on.
@@ -18,11 +18,21 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import Any, Dict, Optional, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 ACCOUNT_HEADER = "x-moto-account-id"
 # Not a real key: the header decides the account, and moto does not check signatures.
 _FAKE_KEY = "MOCKESMINNERCALLS"
+
+
+_OWN_HOOKS: List[Tuple[str, Callable[..., Any]]] = []
+
+
+def exclude_hook(event: str, handler: Callable[..., Any]) -> None:
+    """Keep one of mock_esm's botocore hooks off the clients made here.  The interceptor names
+    its hooks when it registers them, and it registers them as botocore loads, so they are known
+    before the first client is made."""
+    _OWN_HOOKS.append((event, handler))
 
 
 def moto_active() -> bool:
@@ -51,12 +61,10 @@ class _Clients:
         if self.session is None:
             import botocore.session
 
-            from . import interceptor
-
             session = botocore.session.Session()
             # The built-in handlers put mock_esm's hooks on every session; not on this one.
-            session.unregister("before-call.lambda", interceptor.before_call)
-            session.unregister("before-send.lambda", interceptor.before_send)
+            for event, handler in _OWN_HOOKS:
+                session.unregister(event, handler)
             self.session = session
         return self.session
 

@@ -3,8 +3,8 @@
 Teams testing Node, Go or Java code, or shell scripts with the AWS CLI, point their SDK's
 endpoint at this server.  werkzeug does all HTTP work (parsing, keep-alive, chunked bodies,
 threads); this module only turns a werkzeug request into the (method, path, query, body) that
-:func:`mock_esm.routing.handle` takes, adds the control endpoints tests in other languages need
-(``/_mock_esm/settle``, ``/_mock_esm/reset``, ``/_mock_esm/mappings``), and runs the process:
+:func:`mock_esm.service.routing.handle` takes, adds the control endpoints tests in other languages
+need (``/_mock_esm/settle``, ``/_mock_esm/reset``, ``/_mock_esm/mappings``), and runs the process:
 signal handlers first, then the port, then requests until SIGINT or SIGTERM.
 """
 
@@ -32,9 +32,9 @@ from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response as WsgiResponse
 from werkzeug.wsgi import ClosingIterator
 
-from . import clock, routing
-from .backend import BackendRegistry
-from .errors import (
+from ..service import clock, routing
+from ..service.backend import BackendRegistry
+from ..service.errors import (
     AwsError,
     InvalidParameterValueException,
     InvalidRequestContentException,

@@ -15,8 +15,6 @@ from ..sources import SourceKind
 
 Rule = Callable[[SourceKind, Mapping[str, Any]], None]
 
-_MODULES = {"sqs": "sqs", "stream": "streams", "kafka": "kafka", "mq": "mq",
-            "documentdb": "documentdb"}
 Change = Callable[[Mapping[str, Any], Mapping[str, Any]], None]
 Fill = Callable[[SourceKind, Dict[str, Any], str], None]
 _loaded: Dict[str, Tuple[Rule, Change, Fill]] = {}
@@ -30,13 +28,13 @@ def _no_identity_defaults(kind: SourceKind, settings: Dict[str, Any], uuid: str)
     """Families whose defaults do not depend on the new mapping's identity."""
 
 
-def _family(family: str) -> Tuple[Rule, Change, Fill]:
-    """A family's ``check``, ``check_change`` and ``fill_identity_defaults`` functions, its
-    module loaded on first use."""
-    loaded = _loaded.get(family)
+def _family(kind: SourceKind) -> Tuple[Rule, Change, Fill]:
+    """The ``check``, ``check_change`` and ``fill_identity_defaults`` functions of the rules
+    module the kind names, loaded on first use."""
+    loaded = _loaded.get(kind.rules)
     if loaded is None:
-        module = importlib.import_module(f"{__name__}.{_MODULES[family]}")
-        loaded = _loaded[family] = (
+        module = importlib.import_module(f"{__name__}.{kind.rules}")
+        loaded = _loaded[kind.rules] = (
             module.check, getattr(module, "check_change", _no_fixed_settings),
             getattr(module, "fill_identity_defaults", _no_identity_defaults))
     return loaded
@@ -44,15 +42,15 @@ def _family(family: str) -> Tuple[Rule, Change, Fill]:
 
 def check(kind: SourceKind, settings: Mapping[str, Any]) -> None:
     """Raise AWS's error for the first rule the settings break; return if they are valid."""
-    _family(kind.family)[0](kind, settings)
+    _family(kind)[0](kind, settings)
 
 
 def check_change(kind: SourceKind, before: Mapping[str, Any], after: Mapping[str, Any]) -> None:
     """Raise AWS's error for a setting the family fixes at creation that an Update changes."""
-    _family(kind.family)[1](before, after)
+    _family(kind)[1](before, after)
 
 
 def fill_identity_defaults(kind: SourceKind, settings: Dict[str, Any], uuid: str) -> None:
     """Add the defaults Lambda derives once the new mapping has its UUID (and that the rules,
     judging the request, must not mistake for members the caller sent)."""
-    _family(kind.family)[2](kind, settings, uuid)
+    _family(kind)[2](kind, settings, uuid)

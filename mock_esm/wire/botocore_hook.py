@@ -2,11 +2,11 @@
 
 The interceptor must be in botocore's ``BUILTIN_HANDLERS`` before a session is made, or the
 clients of that session are never mocked (each client copies its session's handlers).  But
-importing botocore costs a few hundred milliseconds, which ``import mock_esm`` -- and so every
-pytest start-up, through the ``pytest11`` plugin -- should not pay.  So: if
-``botocore.handlers`` is already loaded, register now (cheap, botocore is paid for); otherwise
-wait for it with a one-shot import hook that registers right after ``botocore.handlers`` runs,
-which is before ``botocore.session`` can build its first session.
+importing botocore is slow, which ``import mock_esm`` -- and so every pytest start-up, through
+the ``pytest11`` plugin -- should not pay.  So: if ``botocore.handlers`` is already loaded,
+register now (cheap, botocore is paid for); otherwise wait for it with a one-shot import hook
+that registers right after ``botocore.handlers`` runs, which is before ``botocore.session`` can
+build its first session.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from types import ModuleType
 from typing import Optional, Sequence
 
 _TRIGGER = "botocore.handlers"
-_INTERCEPTOR = "mock_esm.interceptor"
+_INTERCEPTOR = "mock_esm.wire.interceptor"
 _lock = threading.Lock()
 
 

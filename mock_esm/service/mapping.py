@@ -19,7 +19,6 @@ DISABLING = "Disabling"
 DISABLED = "Disabled"
 UPDATING = "Updating"
 DELETING = "Deleting"
-TRANSITIONAL = frozenset({CREATING, ENABLING, DISABLING, UPDATING, DELETING})
 
 # freezegun keeps time in microseconds and time-machine in nanoseconds, but a float epoch near
 # 1.7e9 is only exact to ~0.24 us: ``start + 1.0`` and the clock after ``tick(1.0)`` can differ

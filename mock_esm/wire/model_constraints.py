@@ -2,9 +2,9 @@
 
 The edge between botocore and the pure request checks: the one place they get their data.  It
 turns the input shapes of the operations mock_esm answers into the plain records of
-:mod:`mock_esm.rules.model`, and botocore's partition data into a region -> partition function,
-so every constraint, pattern and partition follows whichever botocore is installed: an older
-model lacks members and patterns that a newer one has, exactly as AWS of that era did.
+:mod:`mock_esm.service.rules.model`, and botocore's partition data into a region -> partition
+function, so every constraint, pattern and partition follows whichever botocore is installed: an
+older model lacks members and patterns that a newer one has, exactly as AWS of that era did.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import botocore.session
 from botocore.exceptions import UnknownRegionError
 from botocore.model import ServiceModel, Shape
 
-from .rules.model import Constraints, ListOf, MapOf, Scalar, Spec, Struct
+from ..service.rules.model import Constraints, ListOf, MapOf, Scalar, Spec, Struct
 
 
 def spec_for(shape: Shape) -> Spec:
@@ -139,7 +139,7 @@ def load() -> Constraints:
     """The constraint table of the installed botocore (read once, then shared).
 
     The Lambda model is taken from the interceptor, which keeps the one the first served call
-    carried (a client has parsed it already; reading it again costs tens of milliseconds)."""
+    carried (a client has parsed it already, and reading it again is slow)."""
     from .interceptor import operation_model
 
     service = operation_model("CreateEventSourceMapping").service_model

@@ -1,5 +1,5 @@
 """What mock_esm checks against the rest of the account while moto is active, and whose account
-a request lands in: asked of moto through the AWS API it serves (see :mod:`mock_esm.moto_api`).
+a request lands in: asked of moto through the AWS API it serves (see :mod:`mock_esm.aws.moto_api`).
 
 Only called while moto's ``mock_aws`` is active; nothing here runs, imports moto or makes a
 client otherwise.  Each check is the public call Lambda itself would make, in the account and
@@ -8,14 +8,13 @@ region the ARN names.
 
 from __future__ import annotations
 
-import sys
-from typing import Callable, Dict, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
+from ..service.errors import InvalidParameterValueException
+from ..service.runtime import RUNTIME
+from ..service.sources import SQS_FIFO, SourceKind
 from . import moto_api
-from .errors import InvalidParameterValueException
 from .moto_api import moto_active as moto_active
-from .runtime import RUNTIME
-from .sources import DYNAMODB, KINESIS, SQS, SQS_FIFO, SourceKind
 
 FUNCTION_MISSING = "Function does not exist"
 QUEUE_MISSING = ("Error occurred while ReceiveMessage. SQS Error Code: "
@@ -60,10 +59,26 @@ def _function_exists(function_arn: str) -> bool:
     return True
 
 
+_known_functions: List[Callable[[str], bool]] = []
+SourceCheck = Callable[[SourceKind, str], None]
+_source_checks: Dict[SourceKind, SourceCheck] = {}
+
+
+def accept_functions(known: Callable[[str], bool]) -> None:
+    """Count the functions ``known`` answers True for as existing, though moto does not hold
+    them (delivery's functions given a Python handler with ``esm.register_function``)."""
+    if known not in _known_functions:
+        _known_functions.append(known)
+
+
+def register_source_check(kind: SourceKind, check: SourceCheck) -> None:
+    """How a source of ``kind`` is looked for in moto: ``check`` raises AWS's error when moto
+    does not hold it.  Kinds without a check are accepted as named."""
+    _source_checks[kind] = check
+
+
 def _registered(function_arn: str) -> bool:
-    """A function given a Python handler with ``esm.register_function`` exists for the check."""
-    delivery = sys.modules.get("mock_esm.delivery")
-    return delivery is not None and delivery.DELIVERY.functions.lookup(function_arn) is not None
+    return any(known(function_arn) for known in _known_functions)
 
 
 def queue_url(arn: str) -> Optional[str]:
@@ -85,7 +100,8 @@ def is_fifo(arn: str, url: str) -> bool:
     return bool(attributes.get("Attributes", {}).get("FifoQueue") == "true")
 
 
-def _check_queue(kind: SourceKind, arn: str) -> None:
+def check_queue(kind: SourceKind, arn: str) -> None:
+    """The queue exists (and, for a FIFO kind, is a FIFO queue)."""
     url = queue_url(arn)
     if url is None:
         raise InvalidParameterValueException(QUEUE_MISSING)
@@ -112,24 +128,25 @@ def table_stream_exists(arn: str) -> bool:
     return any(stream["StreamArn"] == arn for stream in listed.get("Streams") or [])
 
 
-_STREAM_CHECKS: Dict[str, Callable[[str], bool]] = {
-    KINESIS.name: _kinesis_stream_exists, DYNAMODB.name: table_stream_exists}
+def check_stream(kind: SourceKind, arn: str) -> None:
+    """The Kinesis stream or DynamoDB table stream the ARN names exists."""
+    exists = _kinesis_stream_exists if arn.split(":")[2] == "kinesis" else table_stream_exists
+    if not exists(arn):
+        raise InvalidParameterValueException(STREAM_MISSING.format(arn=arn))
 
 
 def check(kind: SourceKind, function_arn: Optional[str], event_source_arn: Optional[str]) -> None:
     """What AWS checks against the rest of the account, in AWS's order: function, then source.
 
     The function exists if moto holds it or ``esm.register_function`` gave it a handler.
-    Sources moto cannot hold for us (MSK, Kafka, MQ, DocumentDB) are accepted as named.
+    Sources without a registered check (those moto cannot hold for us: MSK, Kafka, MQ,
+    DocumentDB) are accepted as named.
     """
     if (function_arn is not None and not _registered(function_arn)
             and not _function_exists(function_arn)):
         raise InvalidParameterValueException(FUNCTION_MISSING)
     if event_source_arn is None:
         return
-    if kind is SQS or kind is SQS_FIFO:
-        _check_queue(kind, event_source_arn)
-        return
-    stream_exists = _STREAM_CHECKS.get(kind.name)
-    if stream_exists is not None and not stream_exists(event_source_arn):
-        raise InvalidParameterValueException(STREAM_MISSING.format(arn=event_source_arn))
+    source_check = _source_checks.get(kind)
+    if source_check is not None:
+        source_check(kind, event_source_arn)

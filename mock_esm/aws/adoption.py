@@ -3,7 +3,7 @@
 While both mocks are active mock_esm answers the event-source-mapping calls, so a mapping that
 reached moto's Lambda some other way would be invisible.  Before serving a call, mock_esm asks
 moto's own ``ListEventSourceMappings`` (through a client moto answers, see
-:mod:`mock_esm.moto_api`) in the call's account and region, and takes in each mapping it has
+:mod:`mock_esm.aws.moto_api`) in the call's account and region, and takes in each mapping it has
 not met this activation, under moto's UUID.  moto's own copy is left as it is (moto's other
 services may still hand it records themselves).  A mapping is met once per activation, so
 deleting it through mock_esm sticks although moto still lists it.
@@ -14,10 +14,10 @@ from __future__ import annotations
 import contextlib
 from typing import Any, Dict
 
+from ..service.backend import EsmBackend
+from ..service.errors import AwsError
+from ..service.mapping import ENABLED
 from . import moto_api
-from .backend import EsmBackend
-from .errors import AwsError
-from .mapping import ENABLED
 from .wire_json import to_wire
 
 

@@ -4,7 +4,7 @@ botocore emits ``before-call.lambda.<Operation>`` with ``emit_until_response``: 
 that returns ``(http_response, parsed)`` ends the call, so nothing after us (moto's
 ``before-send`` handler included) ever sees it.  We render real JSON bytes and let botocore's own
 ``rest-json`` parser turn them into the dict users get, so they get exactly what a real response
-would give them (see :mod:`mock_esm.answers`).
+would give them (see :mod:`mock_esm.wire.answers`).
 
 A second handler on ``before-send.lambda`` stops Lambda calls that nobody answered from leaving
 the process while a mock is active.  botocore runs it before moto's general ``before-send``
@@ -23,9 +23,11 @@ from botocore.awsrequest import AWSResponse
 from botocore.handlers import BUILTIN_HANDLERS, REGISTER_FIRST
 from botocore.model import OperationModel
 
-from . import answers, faults, moto_adoption, moto_bridge, routing, tagging
-from .moto_bridge import moto_active as moto_active
-from .runtime import RUNTIME
+from ..aws import adoption, existence, moto_api
+from ..aws.existence import moto_active as moto_active
+from ..service import faults, routing, tagging
+from ..service.runtime import RUNTIME
+from . import answers
 
 ESM_OPERATIONS = frozenset({
     "CreateEventSourceMapping", "GetEventSourceMapping", "UpdateEventSourceMapping",
@@ -86,7 +88,7 @@ def account_for(request_signer: Any, moto: bool, region: str = "us-east-1") -> s
     """The account a call lands in; without moto, two attribute reads (no credentials)."""
     if not moto:
         return RUNTIME.account_id or RUNTIME.fallback_account()
-    return moto_bridge.resolve_account(lambda: _access_key(request_signer), moto, region)
+    return existence.resolve_account(lambda: _access_key(request_signer), moto, region)
 
 
 def before_call(model: OperationModel, params: Dict[str, Any], request_signer: Any = None,
@@ -103,9 +105,9 @@ def before_call(model: OperationModel, params: Dict[str, Any], request_signer: A
     region = _region(context, request_signer)
     backend = RUNTIME.registry.get(account_for(request_signer, moto, region), region)
     if moto:
-        moto_adoption.adopt(backend)
+        adoption.adopt(backend)
     call = routing.Call(backend, RUNTIME.transition_seconds,
-                        moto_bridge.check if moto else None)
+                        existence.check if moto else None)
     response = routing.handle(call, params["method"], params["url_path"],
                               params["query_string"], params["body"])
     if type(request_signer).__module__.startswith("aiobotocore."):
@@ -125,7 +127,7 @@ def before_send(request: Any = None, event_name: str = "", **kwargs: Any) -> Non
     raise UnmockedLambdaCallError(
         f"mock_esm is active and answers only the event source mapping operations; the Lambda "
         f"call {operation} was not answered by any mock and was not sent to AWS. Activate "
-        f"moto's mock_aws as well to serve it (see README, 'Using with moto').")
+        f"moto's mock_aws as well to serve it (see the mock_esm manual, 'Beside moto').")
 
 
 def register(emitter: Any) -> None:
@@ -177,3 +179,5 @@ def declared_errors(operation: str) -> Dict[str, faults.Injection]:
 _attached: weakref.WeakSet[Any] = weakref.WeakSet()
 BUILTIN_HANDLERS.append(("before-call.lambda", before_call, REGISTER_FIRST))
 BUILTIN_HANDLERS.append(("before-send.lambda", before_send))
+moto_api.exclude_hook("before-call.lambda", before_call)
+moto_api.exclude_hook("before-send.lambda", before_send)

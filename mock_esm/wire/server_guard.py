@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from werkzeug.wrappers import Request
 
-from .errors import AwsError
+from ..service.errors import AwsError
 
 # Names that always mean "this machine"; any other Host must be the address served on.
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})

@@ -47,14 +47,21 @@ class SourceKind:
     generating a dataclass costs more import time than this whole module otherwise does.  Kinds
     are compared by identity (there is one object per kind)."""
 
-    __slots__ = ("_nested", "defaults", "duplicate_template", "family", "name",
-                 "transition_reason")
+    __slots__ = ("_nested", "claims", "defaults", "duplicate_template", "family", "name",
+                 "rules", "transition_reason")
 
     def __init__(self, name: str, family: str, transition_reason: str,
                  defaults: Optional[Mapping[str, Any]] = None,
-                 duplicate_template: str = STREAM_DUPLICATE) -> None:
+                 duplicate_template: str = STREAM_DUPLICATE, *,
+                 claims: Optional[Callable[[str, str], bool]] = None,
+                 rules: Optional[str] = None) -> None:
         self.name = name
         self.family = family
+        # Whether an EventSourceArn's (service, resource) names this kind; None for a kind no
+        # ARN names (self-managed Kafka).
+        self.claims = claims
+        # The module of mock_esm.service.rules that judges this kind's settings.
+        self.rules = family if rules is None else rules
         self.transition_reason = transition_reason
         self.defaults: Mapping[str, Any] = {} if defaults is None else defaults
         self.duplicate_template = duplicate_template
@@ -86,27 +93,54 @@ def bootstrap_servers(fields: Mapping[str, Any]) -> List[str]:
     return [str(server) for server in endpoints.get("KAFKA_BOOTSTRAP_SERVERS") or []]
 
 
+def _queue(fifo: bool) -> Callable[[str, str], bool]:
+    def claims(service: str, resource: str) -> bool:
+        return (service == "sqs" and bool(resource) and "/" not in resource
+                and resource.endswith(".fifo") == fifo)
+
+    return claims
+
+
+def _prefixed(service_name: str, prefix: str) -> Callable[[str, str], bool]:
+    def claims(service: str, resource: str) -> bool:
+        return service == service_name and resource.startswith(prefix)
+
+    return claims
+
+
+_TABLE_STREAM = re.compile(r"^table/[^/]+/stream/.+$")
+
 SQS = SourceKind("sqs", "sqs", "USER_INITIATED",
                  {"BatchSize": 10, "MaximumBatchingWindowInSeconds": 0,
                   "FunctionResponseTypes": []},
-                 SQS_DUPLICATE)
-SQS_FIFO = SourceKind("sqs-fifo", "sqs", "USER_INITIATED", SQS.defaults, SQS_DUPLICATE)
-KINESIS = SourceKind("kinesis", "stream", "User action", _STREAM_DEFAULTS)
-DYNAMODB = SourceKind("dynamodb", "stream", "User action", _STREAM_DEFAULTS)
+                 SQS_DUPLICATE, claims=_queue(fifo=False))
+SQS_FIFO = SourceKind("sqs-fifo", "sqs", "USER_INITIATED", SQS.defaults, SQS_DUPLICATE,
+                      claims=_queue(fifo=True))
+KINESIS = SourceKind("kinesis", "stream", "User action", _STREAM_DEFAULTS, rules="streams",
+                     claims=lambda service, resource: (service == "kinesis"
+                                                       and resource.startswith("stream/")
+                                                       and len(resource) > 7))
+DYNAMODB = SourceKind("dynamodb", "stream", "User action", _STREAM_DEFAULTS, rules="streams",
+                      claims=lambda service, resource: (service == "dynamodb" and bool(
+                          _TABLE_STREAM.match(resource))))
 # Kafka, MQ and DocumentDB batch for 500 ms by default, which the integer
 # MaximumBatchingWindowInSeconds cannot express, so AWS leaves the key out until it is set.
 _POLLED_DEFAULTS: Dict[str, Any] = {
     "BatchSize": 100,
     "LastProcessingResult": "No records processed",
 }
-MSK = SourceKind("msk", "kafka", "USER_INITIATED", _POLLED_DEFAULTS)
+MSK = SourceKind("msk", "kafka", "USER_INITIATED", _POLLED_DEFAULTS,
+                 claims=_prefixed("kafka", "cluster/"))
 SELF_MANAGED_KAFKA = SourceKind("kafka", "kafka", "USER_INITIATED", _POLLED_DEFAULTS,
                                 KAFKA_DUPLICATE)
-MQ = SourceKind("mq", "mq", "USER_INITIATED", _POLLED_DEFAULTS)
-DOCUMENTDB = SourceKind("documentdb", "documentdb", "USER_INITIATED", _POLLED_DEFAULTS)
+MQ = SourceKind("mq", "mq", "USER_INITIATED", _POLLED_DEFAULTS, claims=_prefixed("mq", "broker:"))
+DOCUMENTDB = SourceKind("documentdb", "documentdb", "USER_INITIATED", _POLLED_DEFAULTS,
+                        claims=_prefixed("rds", "cluster:"))
 
-ALL_KINDS: Tuple[SourceKind, ...] = (SQS, SQS_FIFO, KINESIS, DYNAMODB, MSK, SELF_MANAGED_KAFKA, MQ,
-                                     DOCUMENTDB)
+# Every kind Lambda recognises: a new source family adds its kinds here (and its rules module,
+# and one entry in mock_esm.families for its existence check and delivery).
+KINDS: Tuple[SourceKind, ...] = (SQS, SQS_FIFO, KINESIS, DYNAMODB, MSK, SELF_MANAGED_KAFKA, MQ,
+                                 DOCUMENTDB)
 
 
 _check_arn: Optional[Callable[[str], None]] = None
@@ -138,16 +172,7 @@ def kind_for(event_source_arn: Optional[str],
             return SELF_MANAGED_KAFKA
         raise InvalidParameterValueException(UNRECOGNIZED)
     _, service, _, _, resource = parse_arn(event_source_arn)
-    if service == "sqs" and resource and "/" not in resource:
-        return SQS_FIFO if resource.endswith(".fifo") else SQS
-    if service == "kinesis" and resource.startswith("stream/") and len(resource) > 7:
-        return KINESIS
-    if service == "dynamodb" and re.match(r"^table/[^/]+/stream/.+$", resource):
-        return DYNAMODB
-    if service == "kafka" and resource.startswith("cluster/"):
-        return MSK
-    if service == "mq" and resource.startswith("broker:"):
-        return MQ
-    if service == "rds" and resource.startswith("cluster:"):
-        return DOCUMENTDB
+    for kind in KINDS:
+        if kind.claims is not None and kind.claims(service, resource):
+            return kind
     raise InvalidParameterValueException(UNRECOGNIZED)

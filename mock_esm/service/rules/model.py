@@ -5,10 +5,10 @@ every constraint of the model (maximums, enums, patterns, list and map lengths, 
 lists and maps) before the operation runs, and answers with one ``ValidationException`` listing
 every violation.  A raw HTTP client skips botocore, so types are checked here too.
 
-The constraints themselves are never written here: :mod:`mock_esm.model_constraints` reads them
-from the installed botocore model and hands them over as :class:`Constraints`.  This module only
-knows how Lambda words a violation, so the backend and the server stay free of botocore until a
-request needs judging.
+The constraints themselves are never written here: :mod:`mock_esm.wire.model_constraints`
+reads them from the installed botocore model and the wire layer hands them over as
+:class:`Constraints`.  This module only knows how Lambda words a violation, so the backend and the
+server stay free of botocore until a request needs judging.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Dict, List, Mapping, Optional, Pattern, Tuple, Union
 
+from .. import constraint_table
 from ..errors import InvalidRequestContentException, ValidationException
 
 
@@ -100,13 +101,11 @@ _installed: Optional[Constraints] = None
 
 
 def constraints() -> Constraints:
-    """The constraint table, read from the installed botocore model by the first request that
-    needs it (imported here, not at module import: the pure service loads without botocore)."""
+    """The constraint table, loaded by the first request that needs it (not at import: reading
+    the botocore model costs time a run that never validates a request should not pay)."""
     global _installed
     if _installed is None:
-        from ..model_constraints import load
-
-        _installed = load()
+        _installed = constraint_table.load()
     return _installed
 
 

@@ -15,7 +15,7 @@ from botocore import parsers
 from botocore.awsrequest import HeadersDict
 from botocore.model import OperationModel
 
-from .routing import Response
+from ..service.routing import Response
 
 _PARSER = parsers.create_parser("rest-json")
 

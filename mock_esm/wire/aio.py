@@ -5,7 +5,7 @@ interceptor's ``before-call`` handler already runs for their clients (aiobotocor
 awaits a handler's result only when it is awaitable, so a plain return value is fine).  What
 differs is the response object: aiobotocore's ``AioAWSResponse.content`` is a coroutine that
 awaits ``raw.read()``, and ``after-call`` handlers (aiobotocore's own and users') await it.  So we
-keep the parsed dict botocore's parser makes (:mod:`mock_esm.answers`) and only swap the HTTP
+keep the parsed dict botocore's parser makes (:mod:`mock_esm.wire.answers`) and only swap the HTTP
 response for an ``AioAWSResponse`` over an async raw body.
 
 The interceptor imports this module on the first call made through an aiobotocore client, so
@@ -19,7 +19,8 @@ from typing import Any, Dict, Tuple
 from aiobotocore.awsrequest import AioAWSResponse
 from botocore.model import OperationModel
 
-from . import answers, routing
+from ..service import routing
+from . import answers
 
 
 class _AsyncBody:
