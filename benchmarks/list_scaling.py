@@ -2,7 +2,7 @@
 """What ListEventSourceMappings costs as a region fills up: paging through every mapping 100 a
 page, through boto3 under mock_esm, at 1,000, 10,000 and 100,000 mappings.
 
-The target (issue 7) is a per-item cost at 10k no more than 1.3x the cost at 1k, and at 100k no
+The target is a per-item cost at 10k no more than 1.3x the cost at 1k, and at 100k no
 more than 1.3x the cost at 10k: a page must cost O(page), never a scan of the region.  Each size
 lives in its own region of one activation, so rounds interleave across sizes and the minimum of
 each is kept (machines are noisy; only ratios measured side by side count).

@@ -17,7 +17,7 @@ from .model import camel, constraints
 
 Settings = Mapping[str, Any]
 
-# AWS's words (reference/aws-behaviour.md section 3).
+# AWS's words, as recorded answers give them (docs/recorded.md).
 UNSUPPORTED = "Unsupported '{name}' parameter for given event source mapping type."
 UNSUPPORTED_DESTINATION = ("Unsupported DestinationConfig parameter for given event source "
                            "mapping type.")

@@ -115,7 +115,7 @@ def camel(name: str) -> str:
 
 
 # Lambda prints an enum's value set in an order of its own, not the model's.  Recorded for
-# StartingPosition (reference/aws-behaviour.md); other sets print in the model's order.
+# StartingPosition by AWS's recorded answers; other sets print in the model's order.
 _PRINTED_ORDER: Tuple[Tuple[str, ...], ...] = (("LATEST", "AT_TIMESTAMP", "TRIM_HORIZON"),)
 
 
