@@ -163,6 +163,17 @@ def test_a_mapping_made_by_cloudformation_updates_and_deletes_for_good(stack_wor
     assert gone.value.response["Error"]["Code"] == "ResourceNotFoundException"
 
 
+def test_deleting_the_stack_deletes_its_mapping(stack_world):
+    esm = stack_world
+    assert [m["UUID"] for m in esm.lam.list_event_source_mappings()["EventSourceMappings"]] == [
+        esm.uuid]
+    boto3.client("cloudformation", region_name=REGION).delete_stack(StackName="pipeline")
+    assert esm.lam.list_event_source_mappings()["EventSourceMappings"] == []
+    with pytest.raises(ClientError) as gone:
+        esm.lam.get_event_source_mapping(UUID=esm.uuid)
+    assert gone.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
 def _collect_into(bodies: list) -> Any:
     def handler(event: Dict[str, Any], context: Any) -> None:
         bodies.extend(r["body"] for r in event["Records"])
