@@ -36,7 +36,7 @@ class Family:
         # Makes the family's delivery source, called once by the first delivery; None when
         # mappings of the family are not delivered in-process.
         self.source = source
-        # Raises AWS's error when moto does not hold the source; None accepts it as named.
+        # Refuses, as Create would, a source moto does not hold; None accepts it as named.
         self.exists = exists
 
 

@@ -75,7 +75,7 @@ def accept_functions(known: Callable[[str], bool]) -> None:
 
 
 def register_source_check(kind: SourceKind, check: SourceCheck) -> None:
-    """How a source of ``kind`` is looked for in moto: ``check`` raises AWS's error when moto
+    """How a source of ``kind`` is looked for in moto: ``check`` raises Create's refusal when moto
     does not hold it.  Kinds without a check are accepted as named."""
     _source_checks[kind] = check
 
