@@ -36,7 +36,7 @@ class Family:
         # Makes the family's delivery source, called once by the first delivery; None when
         # mappings of the family are not delivered in-process.
         self.source = source
-        # Raises AWS's error when moto does not hold the source; None accepts it as named.
+        # Refuses, as Create would, a source moto does not hold; None accepts it as named.
         self.exists = exists
 
 
@@ -67,8 +67,8 @@ def _mq() -> Source:
 FAMILIES: Tuple[Family, ...] = (
     Family("sqs", (sources.SQS, sources.SQS_FIFO), _sqs, existence.check_queue),
     Family("stream", (sources.KINESIS, sources.DYNAMODB), _streams, existence.check_stream),
-    Family("kafka", (sources.MSK, sources.SELF_MANAGED_KAFKA), _kafka),
-    Family("mq", (sources.MQ,), _mq),
+    Family("kafka", (sources.MSK, sources.SELF_MANAGED_KAFKA), _kafka, existence.check_cluster),
+    Family("mq", (sources.MQ,), _mq, existence.check_broker),
     Family("documentdb", (sources.DOCUMENTDB,)),
 )
 

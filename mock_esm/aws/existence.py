@@ -23,6 +23,9 @@ QUEUE_MISSING = ("Error occurred while ReceiveMessage. SQS Error Code: "
 STREAM_MISSING = "Stream not found: {arn}"
 NOT_FIFO = ("The event source arn (\" {arn} \") names a queue that is not a FIFO queue: a queue "
             "whose name ends in .fifo must be created with the FifoQueue attribute set to true.")
+# Ours: AWS's wording for a missing cluster or broker is unrecorded (docs/wording.md).
+CLUSTER_MISSING = "The Amazon MSK cluster {arn} does not exist."
+BROKER_MISSING = "The Amazon MQ broker {arn} does not exist."
 DEFAULT_REGION = "us-east-1"
 
 
@@ -72,7 +75,7 @@ def accept_functions(known: Callable[[str], bool]) -> None:
 
 
 def register_source_check(kind: SourceKind, check: SourceCheck) -> None:
-    """How a source of ``kind`` is looked for in moto: ``check`` raises AWS's error when moto
+    """How a source of ``kind`` is looked for in moto: ``check`` raises Create's refusal when moto
     does not hold it.  Kinds without a check are accepted as named."""
     _source_checks[kind] = check
 
@@ -135,12 +138,38 @@ def check_stream(kind: SourceKind, arn: str) -> None:
         raise InvalidParameterValueException(STREAM_MISSING.format(arn=arn))
 
 
+def _msk_cluster_exists(arn: str) -> bool:
+    """Listed rather than described: moto answers DescribeCluster(V2) of an unknown ARN with
+    no AWS error at all, so the list of the account's clusters is the answer to trust."""
+    region, account, _ = split_arn(arn)
+    kafka = moto_api.client("kafka", region, account)
+    return any(cluster["ClusterArn"] == arn
+               for page in kafka.get_paginator("list_clusters_v2").paginate()
+               for cluster in page.get("ClusterInfoList") or [])
+
+
+def check_cluster(kind: SourceKind, arn: str) -> None:
+    """The MSK cluster the ARN names exists.  (Self-managed Kafka names no ARN: never asked.)"""
+    if not _msk_cluster_exists(arn):
+        raise InvalidParameterValueException(CLUSTER_MISSING.format(arn=arn))
+
+
+def check_broker(kind: SourceKind, arn: str) -> None:
+    """The MQ broker exists: its id is the ARN's last part, in moto's ARNs as in AWS's."""
+    region, account, resource = split_arn(arn)
+    mq = moto_api.client("mq", region, account)
+    try:
+        mq.describe_broker(BrokerId=resource.rsplit(":", 1)[-1])
+    except mq.exceptions.NotFoundException:
+        raise InvalidParameterValueException(BROKER_MISSING.format(arn=arn)) from None
+
+
 def check(kind: SourceKind, function_arn: Optional[str], event_source_arn: Optional[str]) -> None:
     """What AWS checks against the rest of the account, in AWS's order: function, then source.
 
     The function exists if moto holds it or ``esm.register_function`` gave it a handler.
-    Sources without a registered check (those moto cannot hold for us: MSK, Kafka, MQ,
-    DocumentDB) are accepted as named.
+    Sources without a registered check are accepted as named: self-managed Kafka names no
+    ARN, and moto cannot hold a DocumentDB cluster (its RDS API refuses the ``docdb`` engine).
     """
     if (function_arn is not None and not _registered(function_arn)
             and not _function_exists(function_arn)):
