@@ -174,6 +174,33 @@ def test_deleting_the_stack_deletes_its_mapping(stack_world):
     assert gone.value.response["Error"]["Code"] == "ResourceNotFoundException"
 
 
+def _update_stack(esm: Any, resource: str, batch_size: int, enabled: bool) -> None:
+    template = {"Resources": {resource: {
+        "Type": "AWS::Lambda::EventSourceMapping",
+        "Properties": {"FunctionName": "worker", "EventSourceArn": esm.stream,
+                       "StartingPosition": "TRIM_HORIZON", "BatchSize": batch_size,
+                       "Enabled": enabled}}}}
+    boto3.client("cloudformation", region_name=REGION).update_stack(
+        StackName="pipeline", TemplateBody=json.dumps(template))
+
+
+def test_a_stack_update_changes_the_mapping_it_made(stack_world):
+    esm = stack_world
+    assert esm.lam.get_event_source_mapping(UUID=esm.uuid)["BatchSize"] == 5
+    _update_stack(esm, "Mapping", batch_size=9, enabled=False)
+    [listed] = esm.lam.list_event_source_mappings()["EventSourceMappings"]
+    assert (listed["UUID"], listed["BatchSize"]) == (esm.uuid, 9)
+    assert esm.lam.get_event_source_mapping(UUID=esm.uuid)["State"] == "Disabled"
+
+
+def test_a_stack_update_that_replaces_the_mapping_leaves_only_the_new_one(stack_world):
+    esm = stack_world
+    assert esm.lam.get_event_source_mapping(UUID=esm.uuid)["BatchSize"] == 5
+    _update_stack(esm, "Renamed", batch_size=9, enabled=True)
+    [listed] = esm.lam.list_event_source_mappings()["EventSourceMappings"]
+    assert listed["UUID"] != esm.uuid and listed["BatchSize"] == 9
+
+
 def _collect_into(bodies: list) -> Any:
     def handler(event: Dict[str, Any], context: Any) -> None:
         bodies.extend(r["body"] for r in event["Records"])
