@@ -97,6 +97,12 @@ def skip_unless_the_model_knows(operation: str, request: Dict[str, Any]) -> None
         pytest.skip(f"the installed botocore's Lambda model lacks the value {lacking!r}")
 
 
+def model_max(shape: str) -> int:
+    """A maximum as the installed model states it (Lambda raised some limits over time)."""
+    limit: int = LAMBDA_MODEL.shape_for(shape).metadata["max"]
+    return limit
+
+
 def too_big(field: str, value: Any, limit: int) -> Tuple[str, str]:
     return (VALIDATION, f"1 validation error detected: Value '{value}' at '{field}' failed to "
                         f"satisfy constraint: Member must have value less than or equal to {limit}")

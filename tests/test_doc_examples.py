@@ -94,4 +94,7 @@ def test_fixture_examples_pass_under_pytest(source, pytester):
     # A process of its own: an in-process run would unload the modules it imported first.
     result = pytester.runpytest_subprocess(*INNER, timeout=120)
     outcomes = result.parseoutcomes()
-    assert outcomes.get("passed", 0) >= 1 and set(outcomes) == {"passed"}, result.stdout.str()
+    # Warnings are the installed libraries' business (boto3 warns on Python 3.9); the examples
+    # must pass, and nothing may fail or error.
+    assert outcomes.get("passed", 0) >= 1 and set(outcomes) <= {"passed", "warnings"}, (
+        result.stdout.str())
