@@ -10,6 +10,7 @@ from typing import Any, Callable, Dict, List, Set
 
 import boto3
 import botocore.session
+import pytest
 from botocore.exceptions import ClientError
 
 from mock_esm import mock_esm
@@ -149,36 +150,17 @@ def test_sixteen_threads_sharing_one_client_lose_and_duplicate_nothing():
         _mixed_workload(esm, lambda index: shared, SHARED_CLIENT_OPERATIONS)
 
 
-def test_concurrent_duplicate_creates_exactly_one_wins():
+# The backend's lock is the only one a request takes: the duplicate check and the insert must
+# happen under it together, whichever spelling of the function each caller uses.
+@pytest.mark.parametrize("forms", [
+    ["f"], ["f", "123456789012:function:f", FUNCTION_ARN.format("f")]],
+    ids=["one-spelling", "every-spelling"])
+def test_concurrent_duplicate_creates_exactly_one_wins(forms):
     with mock_esm(transition_seconds=0) as esm:
         clients = [_client() for _ in range(THREADS)]
         for round_number in range(5):
             outcomes: List[str] = []
             source = QUEUE.format(f"contended-{round_number}")
-
-            def create(index: int, source: str = source, outcomes: List[str] = outcomes) -> None:
-                try:
-                    clients[index].create_event_source_mapping(EventSourceArn=source,
-                                                               FunctionName="f")
-                    outcomes.append("created")
-                except ClientError as error:
-                    outcomes.append(error.response["Error"]["Code"])
-
-            run_together(THREADS, create)
-            assert sorted(outcomes) == ["ResourceConflictException"] * (THREADS - 1) + [
-                "created"]
-            assert len(esm.mappings()) == round_number + 1
-
-
-def test_concurrent_creates_naming_one_function_every_way_exactly_one_wins():
-    # The backend's lock is the only one a request takes: the duplicate check and the insert
-    # must happen under it together, whichever spelling of the function each caller uses.
-    forms = ["f", "123456789012:function:f", FUNCTION_ARN.format("f")]
-    with mock_esm(transition_seconds=0) as esm:
-        clients = [_client() for _ in range(THREADS)]
-        for round_number in range(5):
-            outcomes: List[str] = []
-            source = QUEUE.format(f"spelled-{round_number}")
 
             def create(index: int, source: str = source, outcomes: List[str] = outcomes) -> None:
                 try:

@@ -157,6 +157,13 @@ class EsmBackend:
             raise ResourceNotFoundException(NOT_FOUND_MESSAGE)
         return mapping
 
+    def _settled(self, uuid: str, now: float, action: str) -> EventSourceMapping:
+        """The mapping, if no transition of it is pending: AWS changes only settled mappings."""
+        mapping = self._live(uuid, now)
+        if mapping.pending:
+            raise ResourceInUseException(IN_USE.format(action=action))
+        return mapping
+
     def _check_duplicate(self, key: str, fields: Mapping[str, Any], function: FunctionRef,
                          kind: SourceKind, now: float, ignore: Optional[str] = None) -> None:
         identities = set(owner_keys(key, fields))
@@ -230,10 +237,7 @@ class EsmBackend:
         validation.check_types(request)
         with self._lock:
             now = clock.now()
-            mapping = self._live(uuid, now)
-            if mapping.pending:
-                raise ResourceInUseException(
-                    IN_USE.format(action="update"))
+            mapping = self._settled(uuid, now, "update")
             merged = validation.merge_update(mapping.fields, request)
             validation.check_update(mapping.kind, mapping.fields, merged)
             function: Optional[FunctionRef] = None
@@ -266,10 +270,7 @@ class EsmBackend:
         """Start deleting a settled mapping; its API view, in state Deleting, as JSON."""
         with self._lock:
             now = clock.now()
-            mapping = self._live(uuid, now)
-            if mapping.pending:
-                raise ResourceInUseException(
-                    IN_USE.format(action="delete"))
+            mapping = self._settled(uuid, now, "delete")
             mapping.begin(DELETING, None, now, transition_seconds)
             return mapping.json_bytes()
 
