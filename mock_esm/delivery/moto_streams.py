@@ -47,23 +47,27 @@ def _parts(arn: str) -> Optional[List[str]]:
 def _read(client: Any, arn: str, shard_id: str, iterator: Callable[..., Any], after: str,
           convert: Callable[[Dict[str, Any]], StreamItem]) -> List[StreamItem]:
     """Every record of the shard so far, reading only those after the last one read
-    (``after`` names the iterator's sequence number parameter in this API)."""
+    (``after`` names the iterator's sequence number parameter in this API); the live list,
+    never to be changed by the caller."""
     with _LOCK:  # one reader per shard log at a time, so no record is appended twice
-        log = moto_api.activation_cache("stream-shards").setdefault((arn, shard_id), _ShardLog())
+        log: _ShardLog = moto_api.activation_cache("stream-shards").setdefault(
+            (arn, shard_id), _ShardLog())
         start: Dict[str, Any] = {"ShardIteratorType": "TRIM_HORIZON"}
         if log.last is not None:
             start = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", after: log.last}
         try:
             position = iterator(ShardId=shard_id, **start)["ShardIterator"]
         except client.exceptions.ClientError:  # the stream was made anew: read from the start
-            log.items.clear()
+            log.items = []  # a new list: a batch still reading the old one keeps it whole
             position = iterator(ShardId=shard_id,
                                 ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
         while position:
             answer = client.get_records(ShardIterator=position, Limit=GET_RECORDS_LIMIT)
             log.items.extend(convert(record) for record in answer["Records"])
             position = answer.get("NextShardIterator") if answer["Records"] else None
-        return list(log.items)
+        # The log itself, as the in-mock store hands out its shards: records are only ever
+        # appended, so a reader needs no copy of the whole shard per batch.
+        return log.items
 
 
 def _kinesis_shards(arn: str, parts: List[str]) -> Optional[Dict[str, List[StreamItem]]]:
