@@ -166,8 +166,11 @@ class EsmBackend:
 
     def _check_duplicate(self, key: str, fields: Mapping[str, Any], function: FunctionRef,
                          kind: SourceKind, now: float, ignore: Optional[str] = None) -> None:
+        candidates = self._duplicate_candidates(key, function.arn)
+        if not candidates:
+            return
         identities = set(owner_keys(key, fields))
-        for mapping in self._duplicate_candidates(key, function.arn):
+        for mapping in candidates:
             if mapping.uuid == ignore or identities.isdisjoint(
                     owner_keys(mapping.source_key, mapping.fields)):
                 continue
@@ -183,10 +186,12 @@ class EsmBackend:
         overlap another's, every mapping of the function."""
         if key.startswith("kafka://"):
             index = self._by_function.get(function_arn)
-            seqs = [] if index is None else list(index.seqs)
+            seqs = () if index is None else tuple(index.seqs)
         else:
             held = self._by_pair.get((key, function_arn))
-            seqs = [] if held is None else [held] if isinstance(held, int) else list(held.seqs)
+            if held is None:
+                return []
+            seqs = (held,) if isinstance(held, int) else tuple(held.seqs)
         return [self._by_seq[seq] for seq in seqs]
 
     # -- operations ----------------------------------------------------------------------------

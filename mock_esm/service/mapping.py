@@ -36,6 +36,8 @@ class EventSourceMapping:
     """A mapping record; the backend owns it and mutates it under its lock."""
 
     __slots__ = (
+        "_head",
+        "_head_of",
         "_rendered",
         "_rendered_version",
         "account_id",
@@ -77,6 +79,8 @@ class EventSourceMapping:
         self.version = 0
         self._rendered: bytes = b""
         self._rendered_version = -1
+        self._head = b""
+        self._head_of: Optional[Dict[str, Any]] = None
 
     @property
     def function_arn(self) -> str:
@@ -146,9 +150,24 @@ class EventSourceMapping:
         return view
 
     def json_bytes(self) -> bytes:
-        """The API view as JSON, rendered once per version: reads of an unchanged mapping, the
-        usual case, reuse the bytes of the last write."""
+        """The API view as JSON, the bytes of :meth:`to_api`, rendered once per version: reads of
+        an unchanged mapping, the usual case, reuse the bytes of the last write.
+
+        The settings and identity are encoded once per settings object (settings are replaced,
+        never edited in place); a change of state, the usual write, only appends the state
+        members to them."""
         if self._rendered_version != self.version:
-            self._rendered = _ENCODER.encode(self.to_api()).encode()
+            if self._head_of is not self.fields:
+                head = dict(self.fields)
+                head["UUID"] = self.uuid
+                head["EventSourceMappingArn"] = self.arn
+                self._head = _ENCODER.encode(head)[:-1].encode() + b',"State":'
+                self._head_of = self.fields
+            # States and reasons are plain ASCII words, and a float's JSON text is its repr, as
+            # the encoder writes it: the tail needs no encoder.
+            self._rendered = (self._head + b'"' + self.state.encode()
+                              + b'","StateTransitionReason":"'
+                              + self.kind.transition_reason.encode() + b'","LastModified":'
+                              + repr(round(self.last_modified, 3)).encode() + b"}")
             self._rendered_version = self.version
         return self._rendered

@@ -14,6 +14,7 @@ server stay free of botocore until a request needs judging.
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any, Callable, Dict, List, Mapping, Optional, Pattern, Tuple, Union
 
 from .. import constraint_table
@@ -293,19 +294,30 @@ def value_check(spec: Scalar, path: str) -> Callable[[Any], None]:
 
 
 def _quick_check(spec: Spec) -> Optional[Callable[[Any], bool]]:
-    """A one-expression test that passes exactly the values ``spec`` accepts without a word,
-    for the plain scalars nearly every request is made of; None where the walk is needed."""
-    if not isinstance(spec, Scalar) or spec.enum or spec.pattern is not None:
+    """A one-expression test that passes exactly the scalar values ``spec`` accepts without a
+    word (the members nearly every request is made of), so a valid request is judged without
+    the walk; None for lists, maps and structures, which the walk judges."""
+    if not isinstance(spec, Scalar):
         return None
-    if spec.type == "string" and spec.min is None and spec.max is None:
-        return lambda value: type(value) is str
     if spec.type == "boolean":
         return lambda value: type(value) is bool
     if spec.type == "integer":
         low = -(2 ** 63) if spec.min is None else spec.min
         high = 2 ** 63 if spec.max is None else spec.max
         return lambda value: type(value) is int and low <= value <= high
-    return None
+    if spec.type != "string":
+        return None
+    shortest = 0 if spec.min is None else spec.min
+    longest = sys.maxsize if spec.max is None else spec.max
+    if spec.enum:
+        allowed = frozenset(spec.enum)
+        return lambda value: type(value) is str and value in allowed and (
+            shortest <= len(value) <= longest)
+    if spec.pattern is not None:
+        matches = compiled(spec.pattern).fullmatch
+        return lambda value: (type(value) is str and shortest <= len(value) <= longest
+                              and matches(value) is not None)
+    return lambda value: type(value) is str and shortest <= len(value) <= longest
 
 
 class ShapeCheck:
