@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
+import random
 import time
 import uuid
 from typing import Any, Dict, Iterator, List
@@ -198,3 +200,39 @@ def test_mapping_uuids_and_request_ids_are_random_version_4_uuids(recorded):
         assert len(set(values)) == len(values)
     for answer in answers:
         assert answer["EventSourceMappingArn"].endswith(":event-source-mapping:" + answer["UUID"])
+
+
+def test_request_ids_neither_follow_nor_disturb_the_callers_random_sequence():
+    with mock_esm():
+        client = boto3.client("lambda", region_name="us-east-1")
+        random.seed(7)
+        expected = [random.random() for _ in range(3)]
+        random.seed(7)
+        first = client.list_event_source_mappings()["ResponseMetadata"]["RequestId"]
+        drawn = [random.random() for _ in range(3)]
+        random.seed(7)
+        second = client.list_event_source_mappings()["ResponseMetadata"]["RequestId"]
+    assert drawn == expected
+    assert first != second
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_answers_with_request_ids_of_its_own():
+    with mock_esm():
+        client = boto3.client("lambda", region_name="us-east-1")
+        client.list_event_source_mappings()
+        read_end, write_end = os.pipe()
+        child = os.fork()
+        if child == 0:  # pragma: no cover - runs in the child
+            try:
+                answer = client.list_event_source_mappings()["ResponseMetadata"]["RequestId"]
+                os.write(write_end, answer.encode())
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        parent = client.list_event_source_mappings()["ResponseMetadata"]["RequestId"]
+        os.waitpid(child, 0)
+        with os.fdopen(read_end, "rb") as pipe:
+            in_child = pipe.read().decode()
+    assert uuid.UUID(in_child).version == 4
+    assert in_child != parent

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import threading
-import uuid as uuidlib
 from typing import (
     Any,
     Callable,
@@ -46,6 +45,7 @@ from .mapping import (
 )
 from .pagination import OrderedIndex, decode_marker, encode_marker
 from .sources import SourceKind, bootstrap_servers, kind_for, parse_arn
+from .uuids import fresh_uuid
 
 MAX_PAGE = 100
 # Each backend's markers name the backend they came from: a backend made after a reset, or in
@@ -212,7 +212,7 @@ class EsmBackend:
         with self._lock:
             now = clock.now()
             self._check_duplicate(key, fields, function, kind, now)
-            uuid = uuid or str(uuidlib.uuid4())
+            uuid = uuid or fresh_uuid()
             rules.fill_identity_defaults(kind, fields, uuid)
             mapping = EventSourceMapping(
                 uuid=uuid, arn=mapping_arn(self.account_id, self.region, uuid), kind=kind,

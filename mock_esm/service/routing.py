@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import uuid as uuidlib
 from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Tuple
 from urllib.parse import unquote
 
@@ -23,6 +22,7 @@ from .errors import (
     validation_error,
 )
 from .faults import FAULTS
+from .uuids import fresh_uuid
 
 ESM_PREFIX = "/2015-03-31/event-source-mappings"
 
@@ -43,7 +43,7 @@ class Call(NamedTuple):
 
 
 def _headers(body: bytes) -> Dict[str, str]:
-    return {"content-type": "application/json", "x-amzn-requestid": str(uuidlib.uuid4()),
+    return {"content-type": "application/json", "x-amzn-requestid": fresh_uuid(),
             "content-length": str(len(body))}
 
 
@@ -202,11 +202,40 @@ def handle(call: Call, method: str, path: str, query: Mapping[str, Any], body: b
         operation = None if route is None else _OPERATION_NAMES.get((route[0], method))
         if route is None or operation is None:
             raise UnknownOperationException(f"No operation is routed for {method} {path}")
-        if FAULTS.pending:
-            injected = FAULTS.take(operation)
-            if injected is not None:
-                raise injected
         # Collection operations take no UUID; they are handed an empty one.
-        return _HANDLERS[operation](call, route[1] or "", query, body)
+        return _serve(call, operation, route[1] or "", query, body)
     except AwsError as error:
         return error_response(error)
+
+
+_ITEM_PREFIX = ESM_PREFIX + "/"
+
+
+def handle_operation(call: Call, operation: str, path: str, query: Mapping[str, Any],
+                     body: bytes) -> Response:
+    """Serve one of the five operations for a caller that already knows which it is (botocore
+    names it, and builds ``path`` from the model's URI template, the UUID percent-encoded), so
+    the path is not routed again."""
+    if operation in _COLLECTION_OPERATIONS:
+        uuid = ""
+    elif path.startswith(_ITEM_PREFIX) and "/" not in path[len(_ITEM_PREFIX):]:
+        uuid = unquote(path[len(_ITEM_PREFIX):])
+    else:
+        return error_response(UnknownOperationException(
+            f"No operation is routed for {operation} {path}"))
+    try:
+        return _serve(call, operation, uuid, query, body)
+    except AwsError as error:
+        return error_response(error)
+
+
+_COLLECTION_OPERATIONS = frozenset({"CreateEventSourceMapping", "ListEventSourceMappings"})
+
+
+def _serve(call: Call, operation: str, uuid: str, query: Mapping[str, Any],
+           body: bytes) -> Response:
+    if FAULTS.pending:
+        injected = FAULTS.take(operation)
+        if injected is not None:
+            raise injected
+    return _HANDLERS[operation](call, uuid, query, body)

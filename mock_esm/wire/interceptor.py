@@ -97,10 +97,12 @@ def before_call(model: OperationModel, params: Dict[str, Any], request_signer: A
     """Serve the five ESM operations while a mock is active; pass everything else on."""
     if not RUNTIME.active:
         return None
-    if model.name not in ESM_OPERATIONS and not (
-            model.name in TAG_OPERATIONS and tagging.names_mapping(params["url_path"])):
+    operation = model.name
+    served = operation in ESM_OPERATIONS
+    if not served and not (
+            operation in TAG_OPERATIONS and tagging.names_mapping(params["url_path"])):
         return None
-    _operation_models.setdefault(model.name, model)
+    _operation_models.setdefault(operation, model)
     moto = moto_active()
     region = _region(context, request_signer)
     backend = RUNTIME.registry.get(account_for(request_signer, moto, region), region)
@@ -108,8 +110,12 @@ def before_call(model: OperationModel, params: Dict[str, Any], request_signer: A
         adoption.adopt(backend)
     call = routing.Call(backend, RUNTIME.transition_seconds,
                         existence.check if moto else None)
-    response = routing.handle(call, params["method"], params["url_path"],
-                              params["query_string"], params["body"])
+    if served:
+        response = routing.handle_operation(call, operation, params["url_path"],
+                                            params["query_string"], params["body"])
+    else:
+        response = routing.handle(call, params["method"], params["url_path"],
+                                  params["query_string"], params["body"])
     if type(request_signer).__module__.startswith("aiobotocore."):
         # aiobotocore sessions inherit BUILTIN_HANDLERS, so this same handler answers their
         # calls; they need an awaitable response, built in a module imported only then.
