@@ -390,7 +390,6 @@ class EsmMock:
                  region: Optional[str] = None) -> List[Dict[str, Any]]:
         """Every mapping, as boto3's get_event_source_mapping returns it (no ResponseMetadata)."""
         self._require_active("mappings")
-        model = interceptor.operation_model("GetEventSourceMapping")
         now = clock.now()
         result: List[Dict[str, Any]] = []
         for backend in RUNTIME.registry.backends():
@@ -399,7 +398,7 @@ class EsmMock:
             if region is not None and backend.region != region:
                 continue
             for body in backend.rendered(now):
-                parsed = answers.parse(Response(200, {}, body), model)
+                parsed = answers.parse(Response(200, {}, body), "GetEventSourceMapping")
                 parsed.pop("ResponseMetadata", None)
                 result.append(parsed)
         return result

@@ -4,6 +4,7 @@ values, types, key order, time zones, and a fresh copy with its own request id e
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import os
 import random
@@ -12,12 +13,12 @@ import uuid
 from typing import Any, Dict, Iterator, List
 
 import boto3
+import botocore.session
 import pytest
 from botocore import parsers
 
 from mock_esm import mock_esm
 from mock_esm.wire import interceptor
-from mock_esm.wire.interceptor import operation_model
 
 from .conftest import FIFO_ARN, QUEUE_ARN, STREAM_ARN, TABLE_STREAM_ARN
 from .parse_support import identical
@@ -53,11 +54,19 @@ CREATES: Dict[str, Dict[str, Any]] = {
 }
 
 
+@functools.cache
+def _own_lambda_model() -> Any:
+    return botocore.session.Session().get_service_model("lambda")
+
+
 def _botocore_parse(operation: str, response: Dict[str, Any], body: bytes) -> Dict[str, Any]:
+    """What botocore makes of the bytes with a Lambda model loaded here, apart from the one
+    mock_esm shares between clients."""
     metadata = response["ResponseMetadata"]
+    model = _own_lambda_model()
     return parsers.create_parser("rest-json").parse(
         {"status_code": metadata["HTTPStatusCode"], "headers": metadata["HTTPHeaders"],
-         "body": body}, operation_model(operation).output_shape)
+         "body": body}, model.operation_model(operation).output_shape)
 
 
 @pytest.fixture

@@ -38,8 +38,8 @@ class EventSourceMapping:
     __slots__ = (
         "_head",
         "_head_of",
-        "_rendered",
-        "_rendered_version",
+        "_tail",
+        "_tail_version",
         "account_id",
         "arn",
         "created",
@@ -77,8 +77,8 @@ class EventSourceMapping:
         self.last_modified = now
         self.created = now
         self.version = 0
-        self._rendered: bytes = b""
-        self._rendered_version = -1
+        self._tail = b""
+        self._tail_version = -1
         self._head = b""
         self._head_of: Optional[Dict[str, Any]] = None
 
@@ -150,24 +150,24 @@ class EventSourceMapping:
         return view
 
     def json_bytes(self) -> bytes:
-        """The API view as JSON, the bytes of :meth:`to_api`, rendered once per version: reads of
-        an unchanged mapping, the usual case, reuse the bytes of the last write.
+        """The API view as JSON, the bytes of :meth:`to_api`.
 
-        The settings and identity are encoded once per settings object (settings are replaced,
-        never edited in place); a change of state, the usual write, only appends the state
-        members to them."""
-        if self._rendered_version != self.version:
-            if self._head_of is not self.fields:
-                head = dict(self.fields)
-                head["UUID"] = self.uuid
-                head["EventSourceMappingArn"] = self.arn
-                self._head = _ENCODER.encode(head)[:-1].encode() + b',"State":'
-                self._head_of = self.fields
+        Kept as two parts, each rendered only when it changes: the settings and identity, once
+        per settings object (settings are replaced, never edited in place), and the state
+        members, once per version.  A write, usually a change of state, renders only the short
+        tail, a read renders nothing, and a mapping keeps no second copy of its settings' bytes.
+        """
+        if self._head_of is not self.fields:
+            head = dict(self.fields)
+            head["UUID"] = self.uuid
+            head["EventSourceMappingArn"] = self.arn
+            self._head = _ENCODER.encode(head)[:-1].encode()
+            self._head_of = self.fields
+        if self._tail_version != self.version:
             # States and reasons are plain ASCII words, and a float's JSON text is its repr, as
             # the encoder writes it: the tail needs no encoder.
-            self._rendered = (self._head + b'"' + self.state.encode()
-                              + b'","StateTransitionReason":"'
-                              + self.kind.transition_reason.encode() + b'","LastModified":'
-                              + repr(round(self.last_modified, 3)).encode() + b"}")
-            self._rendered_version = self.version
-        return self._rendered
+            self._tail = (b',"State":"' + self.state.encode() + b'","StateTransitionReason":"'
+                          + self.kind.transition_reason.encode() + b'","LastModified":'
+                          + repr(round(self.last_modified, 3)).encode() + b"}")
+            self._tail_version = self.version
+        return self._head + self._tail

@@ -44,4 +44,4 @@ def to_aiobotocore(response: routing.Response, model: OperationModel,
     """The (http, parsed) pair an aiobotocore client expects from a ``before-call`` handler."""
     http: Any = AioAWSResponse(url, response.status, response.headers,
                                _AsyncBody(response.body))
-    return http, answers.parse(response, model)
+    return http, answers.parse(response, model.name)

@@ -4,24 +4,56 @@ The in-process paths (botocore's and aiobotocore's ``before-call``, and ``esm.ma
 hand users the dict this parser makes of the exact status, headers and body the WSGI server
 would send, so an answer parses the same whichever way it arrived and whichever botocore is
 installed.  Both the botocore and the aiobotocore interceptor import it; neither imports the
-other for it.
+other for it.  It also keeps the one Lambda model every answer is parsed with.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict
+import threading
+from typing import Any, Dict, Optional
 
 from botocore import parsers
 from botocore.awsrequest import HeadersDict
-from botocore.model import OperationModel
+from botocore.model import OperationModel, ServiceModel
 
 from ..service.routing import Response
 
 _PARSER = parsers.create_parser("rest-json")
 
+# The one Lambda model mock_esm reads: answers are parsed with it and the constraint table is
+# built from it.  It is the model the first served client carried (every client of an install
+# loads the same one, and loading it again is slow).  Each client's own copy resolves its
+# shapes anew, so parsing with the shared one spares every fresh client that work.
+_service_model: Optional[ServiceModel] = None
+_operations: Dict[str, OperationModel] = {}
+_lock = threading.Lock()
 
-def parse(response: Response, model: OperationModel) -> Dict[str, Any]:
+
+def adopt_model(service: ServiceModel) -> None:
+    """Share the Lambda model a served client carried, unless one is shared already."""
+    global _service_model
+    if _service_model is None:
+        with _lock:
+            if _service_model is None:
+                _service_model = service
+
+
+def operation_model(name: str) -> OperationModel:
+    """An operation of the shared Lambda model (loaded once if no served call brought one)."""
+    model = _operations.get(name)
+    if model is None:
+        if _service_model is None:
+            import botocore.session
+
+            adopt_model(botocore.session.get_session().get_service_model("lambda"))
+        assert _service_model is not None
+        model = _operations[name] = _service_model.operation_model(name)
+    return model
+
+
+def parse(response: Response, operation: str) -> Dict[str, Any]:
     """The dict botocore's parser makes of this response, as a real one would give."""
+    model = operation_model(operation)
     response_dict = {"status_code": response.status, "headers": response.headers,
                      "body": response.body}
     parsed: Dict[str, Any] = _PARSER.parse(response_dict, model.output_shape)

@@ -28,6 +28,7 @@ from ..aws.existence import moto_active as moto_active
 from ..service import faults, routing, tagging
 from ..service.runtime import RUNTIME
 from . import answers
+from .answers import operation_model as operation_model
 
 ESM_OPERATIONS = frozenset({
     "CreateEventSourceMapping", "GetEventSourceMapping", "UpdateEventSourceMapping",
@@ -36,7 +37,6 @@ ESM_OPERATIONS = frozenset({
 # Served only when the resource is an event source mapping ARN; function tags stay moto's.
 TAG_OPERATIONS = frozenset({"TagResource", "UntagResource", "ListTags"})
 
-_operation_models: Dict[str, OperationModel] = {}
 
 
 class UnmockedLambdaCallError(RuntimeError):
@@ -56,7 +56,7 @@ def to_botocore(response: routing.Response, model: OperationModel,
                 url: str) -> Tuple[AWSResponse, Dict[str, Any]]:
     """The (http, parsed) pair botocore expects from a ``before-call`` handler."""
     http = AWSResponse(url, response.status, response.headers, _Body(response.body))
-    return http, answers.parse(response, model)
+    return http, answers.parse(response, model.name)
 
 
 def _region(context: Optional[Dict[str, Any]], request_signer: Any) -> str:
@@ -102,7 +102,7 @@ def before_call(model: OperationModel, params: Dict[str, Any], request_signer: A
     if not served and not (
             operation in TAG_OPERATIONS and tagging.names_mapping(params["url_path"])):
         return None
-    _operation_models.setdefault(operation, model)
+    answers.adopt_model(model.service_model)
     moto = moto_active()
     region = _region(context, request_signer)
     backend = RUNTIME.registry.get(account_for(request_signer, moto, region), region)
@@ -154,18 +154,6 @@ def attach_to_default_session() -> None:
             continue
         register(emitter)
         _attached.add(emitter)
-
-
-def operation_model(name: str) -> OperationModel:
-    """An operation model of Lambda, taken from a served call or loaded once."""
-    model = _operation_models.get(name)
-    if model is None:
-        import botocore.session
-
-        service = botocore.session.get_session().get_service_model("lambda")
-        model = service.operation_model(name)
-        _operation_models[name] = model
-    return model
 
 
 def declared_errors(operation: str) -> Dict[str, faults.Injection]:

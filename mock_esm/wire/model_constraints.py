@@ -138,9 +138,9 @@ def from_model(service: ServiceModel, session: botocore.session.Session) -> Cons
 def load() -> Constraints:
     """The constraint table of the installed botocore (read once, then shared).
 
-    The Lambda model is taken from the interceptor, which keeps the one the first served call
-    carried (a client has parsed it already, and reading it again is slow)."""
-    from .interceptor import operation_model
+    The Lambda model is the one answers are parsed with, the one the first served call carried
+    (a client has parsed it already, and reading it again is slow)."""
+    from .answers import operation_model
 
     service = operation_model("CreateEventSourceMapping").service_model
     return from_model(service, botocore.session.get_session())
