@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 
+import boto3
 import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
 
+from mock_esm import mock_esm
 from mock_esm.service.backend import EsmBackend
 from mock_esm.service.routing import Call, handle
 
@@ -56,3 +60,26 @@ def test_json_bodies_in_every_encoding_json_allows_are_read(call, encoding):
                       .encode(encoding))
     assert response.status == 202, response.body
     assert json.loads(response.body)["EventSourceArn"] == request["EventSourceArn"]
+
+
+@pytest.mark.parametrize(("operation", "uuid", "status", "code"), [
+    # GET and DELETE on the collection's own path: a listing, and no operation at all.
+    ("get_event_source_mapping", "", 200, None),
+    ("delete_event_source_mapping", "", 404, "UnknownOperationException"),
+    ("update_event_source_mapping", "", 404, "UnknownOperationException"),
+    # botocore percent-encodes the UUID, so a slash stays inside its one path segment.
+    ("get_event_source_mapping", "a/b", 404, "ResourceNotFoundException"),
+    ("get_event_source_mapping", "a%2Fb c", 404, "ResourceNotFoundException"),
+])
+def test_botocore_calls_are_routed_by_their_path_as_an_http_server_routes_them(
+        operation, uuid, status, code):
+    config = Config(parameter_validation=False)
+    with mock_esm():
+        client = boto3.client("lambda", region_name="us-east-1", config=config)
+        try:
+            answer = getattr(client, operation)(UUID=uuid)
+        except ClientError as error:
+            answer = error.response
+        metadata = answer["ResponseMetadata"]
+        assert (metadata["HTTPStatusCode"], answer.get("Error", {}).get("Code")) == (status, code)
+        assert "UUID" not in answer

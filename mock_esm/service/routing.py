@@ -211,18 +211,20 @@ def handle(call: Call, method: str, path: str, query: Mapping[str, Any], body: b
 _ITEM_PREFIX = ESM_PREFIX + "/"
 
 
-def handle_operation(call: Call, operation: str, path: str, query: Mapping[str, Any],
-                     body: bytes) -> Response:
-    """Serve one of the five operations for a caller that already knows which it is (botocore
-    names it, and builds ``path`` from the model's URI template, the UUID percent-encoded), so
-    the path is not routed again."""
+def handle_operation(call: Call, operation: str, method: str, path: str,
+                     query: Mapping[str, Any], body: bytes) -> Response:
+    """:func:`handle` for a caller that already knows the operation (botocore names it, and
+    builds ``path`` from the model's URI template, the UUID percent-encoded): the usual path is
+    not routed again, and any other is routed as :func:`handle` routes it."""
     if operation in _COLLECTION_OPERATIONS:
+        if path != ESM_PREFIX and path != _ITEM_PREFIX:
+            return handle(call, method, path, query, body)
         uuid = ""
-    elif path.startswith(_ITEM_PREFIX) and "/" not in path[len(_ITEM_PREFIX):]:
-        uuid = unquote(path[len(_ITEM_PREFIX):])
     else:
-        return error_response(UnknownOperationException(
-            f"No operation is routed for {operation} {path}"))
+        segment = path[len(_ITEM_PREFIX):]
+        if not path.startswith(_ITEM_PREFIX) or not segment or "/" in segment:
+            return handle(call, method, path, query, body)
+        uuid = unquote(segment)
     try:
         return _serve(call, operation, uuid, query, body)
     except AwsError as error:

@@ -111,8 +111,9 @@ def before_call(model: OperationModel, params: Dict[str, Any], request_signer: A
     call = routing.Call(backend, RUNTIME.transition_seconds,
                         existence.check if moto else None)
     if served:
-        response = routing.handle_operation(call, operation, params["url_path"],
-                                            params["query_string"], params["body"])
+        response = routing.handle_operation(call, operation, params["method"],
+                                            params["url_path"], params["query_string"],
+                                            params["body"])
     else:
         response = routing.handle(call, params["method"], params["url_path"],
                                   params["query_string"], params["body"])
