@@ -7,7 +7,8 @@ Reported: records per second, microseconds per record, and the per-record cost a
 over the cost at the smallest (the target is at most 1.3 at 100,000), each in wall time and in
 this process's CPU time (steadier when other processes share the machine); and the tracemalloc
 peak during the largest ``poll()`` beside the size of the ``PollReport`` it returned (what the
-report documents it holds: every invocation with its event and records).
+report documents it holds: every invocation with its event and records, as the bytes they are
+decoded from when first read; nothing here reads them).
 
 Through moto (``--moto``, needs moto): a moto SQS queue and a moto Kinesis stream of 1,000
 records written with boto3 and delivered by ``esm.poll()``, beside what moto alone takes for the
@@ -282,8 +283,8 @@ def main() -> None:
                         help="timed polls per size; the fastest is kept")
     parser.add_argument("--no-gc", action="store_true",
                         help="timed polls run with the garbage collector off: what is left of "
-                             "the growth is mock_esm's, the rest is the collector walking the "
-                             "records the reports keep")
+                             "the growth is mock_esm's, the rest is the collector walking what "
+                             "the process holds")
     parser.add_argument("--moto", action="store_true", help="also the 1,000-record moto run")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()

@@ -105,6 +105,21 @@ def test_dynamodb_record_has_the_shape_lambda_gives_it(esm):
     assert sequences == sorted(sequences) and len(str(sequences[0])) == 21
 
 
+def test_a_stream_record_is_what_was_put_whatever_the_caller_changes_afterwards(esm):
+    _mapping(esm, TABLE_STREAM_ARN)
+    esm.register_function("worker", lambda event, context: None)
+    image = {"id": {"S": "1"}, "tags": {"L": [{"S": "a"}]}}
+    record = {"eventID": "first", "dynamodb": {"Keys": {"id": {"S": "1"}}, "NewImage": image}}
+    esm.put_records(TABLE_STREAM_ARN, [record])
+    image["tags"]["L"].append({"S": "added later"})
+    record["eventID"] = "changed"
+
+    [delivered] = esm.poll().records()
+
+    assert delivered["eventID"] == "first"
+    assert delivered["dynamodb"]["NewImage"]["tags"] == {"L": [{"S": "a"}]}
+
+
 def test_trim_horizon_reads_records_put_before_the_mapping_and_latest_does_not(esm):
     _put(esm, "old")
     esm.frozen.tick(1)
@@ -406,6 +421,7 @@ def test_kinesis_put_records_refuses_bad_input(esm, records, error, message):
     ({"Keys": {"id": {"S": "1"}}, "StreamViewType": "ALL"}, "StreamViewType"),
     ({"eventName": "UPSERT", "dynamodb": {"Keys": {"id": {"S": "1"}}}}, "eventName"),
     ({"Keys": {"id": {"B": b"\x00"}}}, "base64 strings"),
+    ({"eventID": 7, "dynamodb": {"Keys": {"id": {"S": "1"}}}}, "eventID must be a string"),
 ])
 def test_dynamodb_put_records_refuses_bad_input(esm, record, message):
     with pytest.raises(ValueError, match=message):

@@ -6,9 +6,7 @@ function's timeout on the mock clock are all function errors; none of them escap
 
 from __future__ import annotations
 
-import copy
 import json
-import pickle
 import traceback
 import uuid as uuidlib
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -18,6 +16,7 @@ from .base import Batch, Outcome
 from .context import LambdaContext
 from .functions import FunctionTarget
 from .report import Invocation
+from .snapshot import capture
 
 
 class FunctionError(Exception):
@@ -38,24 +37,10 @@ class MarshalError(FunctionError):
     error_type = "Runtime.MarshalError"
 
 
-def delivered_copy(event: Dict[str, Any]) -> Dict[str, Any]:
-    """The event as the handler gets it: a fresh copy, as the runtime deserialises one, so a
-    handler that edits its event cannot change what the source deletes or what the report shows.
-
-    A pickle round trip copies the plain data of an event as ``copy.deepcopy`` does (shared
-    parts stay shared, tuples stay tuples) at a fraction of its cost; something pickle refuses
-    (a value a test put in MQ message properties, say) falls back to ``copy.deepcopy``.
-    """
-    try:
-        copied: Dict[str, Any] = pickle.loads(pickle.dumps(event, pickle.HIGHEST_PROTOCOL))
-    except Exception:  # pickle raises many types for what it cannot serialise
-        return copy.deepcopy(event)
-    return copied
-
-
 def call(target: FunctionTarget,
          event: Dict[str, Any]) -> Tuple[str, Any, Any, Optional[Exception]]:
-    """Run the handler: (request id, its return value, that value as JSON sees it, error)."""
+    """Run the handler on ``event``, its own copy: (request id, its return value, that value as
+    JSON sees it, error)."""
     request_id = str(uuidlib.uuid4())
     started = clock.now()
     function = target.function
@@ -64,7 +49,7 @@ def call(target: FunctionTarget,
                             memory_size=function.memory_size, timeout=function.timeout,
                             started=started)
     try:
-        result = function.handler(delivered_copy(event), context)
+        result = function.handler(event, context)
     except Exception as exc:  # a function error, reported, never raised out of poll()
         # The report keeps the error; its frames' locals (the handler's copy of the event,
         # whatever the handler built) would stay alive with it, so they are let go.
@@ -109,8 +94,13 @@ def reported_failures(result: Any, item_ids: Sequence[str]) -> Optional[List[str
 
 
 def invoke(target: FunctionTarget, batch: Batch) -> Tuple[Invocation, Outcome]:
-    """Deliver one batch and decide which of its items failed."""
-    request_id, result, wire, error = call(target, batch.event)
+    """Deliver one batch and decide which of its items failed.
+
+    The report's record of the batch and the handler's copy of its event come from one pickle
+    (see :mod:`.snapshot`); the source keeps reading ``batch`` itself afterwards.
+    """
+    delivered, handler_event = capture(batch.event, batch.records)
+    request_id, result, wire, error = call(target, handler_event)
     failed: Sequence[str]
     if error is not None:
         failed = batch.item_ids
@@ -124,6 +114,6 @@ def invoke(target: FunctionTarget, batch: Batch) -> Tuple[Invocation, Outcome]:
         failed = batch.item_ids
     invocation = Invocation(
         mapping_uuid=batch.mapping.uuid, function_arn=batch.mapping.function_arn,
-        event=batch.event, records=batch.records, aws_request_id=request_id, result=result,
+        delivered=delivered, aws_request_id=request_id, result=result,
         error=error, failed_item_ids=tuple(failed))
     return invocation, Outcome(frozenset(failed), error, request_id, wire)

@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, List, Optional
 from ..aws import existence, moto_api
 from ..aws.wire_json import to_wire
 from .sqs_queue import Entry
-from .stream_records import StreamItem, dynamodb_key, epoch
+from .stream_records import StreamItem, dynamodb_key, dynamodb_payload, epoch
 
 GET_RECORDS_LIMIT = 1000  # DynamoDB Streams' most records per GetRecords (Kinesis allows more)
 _LOCK = threading.Lock()
@@ -90,7 +90,7 @@ def _kinesis_shards(arn: str, parts: List[str]) -> Optional[Dict[str, List[Strea
             return StreamItem(shard_id, sequence, int(sequence),
                               epoch(record["ApproximateArrivalTimestamp"]) or 0.0,
                               record["PartitionKey"],
-                              {"data": base64.b64encode(record["Data"]).decode("ascii")})
+                              base64.b64encode(record["Data"]).decode("ascii"))
 
         shards[shard_id] = _read(kinesis, arn, shard_id, iterator, "StartingSequenceNumber",
                                    convert)
@@ -120,8 +120,7 @@ def _dynamodb_shards(arn: str, parts: List[str]) -> Optional[Dict[str, List[Stre
             sequence = str(dynamodb["SequenceNumber"])
             return StreamItem(shard_id, sequence, int(sequence), arrival,
                               dynamodb_key(dynamodb),
-                              {"eventID": record["eventID"], "eventName": record["eventName"],
-                               "dynamodb": dynamodb})
+                              dynamodb_payload(record["eventID"], record["eventName"], dynamodb))
 
         shards[shard_id] = _read(streams, arn, shard_id, iterator, "SequenceNumber", convert)
     return shards

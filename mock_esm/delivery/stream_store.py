@@ -8,7 +8,6 @@ a table stream.  Sequence numbers grow with every record in the shape each servi
 from __future__ import annotations
 
 import base64
-import copy
 import json
 import threading
 import uuid as uuidlib
@@ -16,7 +15,13 @@ from typing import Any, Dict, List, Mapping
 
 from .inputs import as_bytes, record_list
 from .inputs import entry as checked_entry
-from .stream_records import StreamItem, dynamodb_key, dynamodb_size, event_name_for
+from .stream_records import (
+    StreamItem,
+    dynamodb_key,
+    dynamodb_payload,
+    dynamodb_size,
+    event_name_for,
+)
 
 KINESIS_SHARD = "shardId-000000000000"
 DYNAMODB_SHARD = "shardId-00000001700000000000-00000001"
@@ -41,7 +46,7 @@ def kinesis_items(records: Any, shard: str, first: int, now: float) -> List[Stre
                              f"got {key!r}")
         sequence = first + len(items)
         items.append(StreamItem(shard, str(sequence), sequence, now, key,
-                                {"data": base64.b64encode(data).decode("ascii")}))
+                                base64.b64encode(data).decode("ascii")))
     return items
 
 
@@ -57,7 +62,9 @@ def dynamodb_items(records: Any, shard: str, first: int, now: float) -> List[Str
                 part["Keys"]):
             raise ValueError(f"{where} needs dynamodb.Keys, the item's key attributes in "
                              f"DynamoDB JSON (e.g. {{'id': {{'S': '1'}}}}); got {entry!r}")
-        dynamodb: Dict[str, Any] = copy.deepcopy(dict(part))
+        # No deep copy: the stream keeps the record as JSON text, so what the caller changes
+        # in its dicts afterwards cannot reach the stream.
+        dynamodb: Dict[str, Any] = dict(part)
         for image in ("NewImage", "OldImage"):
             if image in dynamodb and not isinstance(dynamodb[image], Mapping):
                 raise ValueError(f"{where}: dynamodb.{image} must be a dict in DynamoDB JSON")
@@ -75,6 +82,9 @@ def dynamodb_items(records: Any, shard: str, first: int, now: float) -> List[Str
         if view not in _VIEW_TYPES:
             raise ValueError(f"{where}: StreamViewType must be one of {list(_VIEW_TYPES)}; "
                              f"got {view!r}")
+        event_id = entry.get("eventID") or uuidlib.uuid4().hex
+        if not isinstance(event_id, str):
+            raise ValueError(f"{where}: eventID must be a string; got {event_id!r}")
         sequence = first + len(items)
         shaped: Dict[str, Any] = {"ApproximateCreationDateTime": float(int(now)),
                                   "Keys": dynamodb["Keys"]}
@@ -84,10 +94,8 @@ def dynamodb_items(records: Any, shard: str, first: int, now: float) -> List[Str
         shaped["SequenceNumber"] = str(sequence)
         shaped["SizeBytes"] = dynamodb.get("SizeBytes", dynamodb_size(dynamodb))
         shaped["StreamViewType"] = view
-        payload = {"eventID": entry.get("eventID") or uuidlib.uuid4().hex, "eventName": name,
-                   "dynamodb": shaped}
         items.append(StreamItem(shard, str(sequence), sequence, now, dynamodb_key(shaped),
-                                payload))
+                                dynamodb_payload(event_id, name, shaped)))
     return items
 
 
