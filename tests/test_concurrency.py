@@ -257,3 +257,18 @@ def test_each_update_answers_with_its_own_settings_under_contention():
             assert wrong == []
     finally:
         sys.setswitchinterval(interval)
+
+
+def test_threads_answered_together_never_share_a_request_id():
+    ids: List[List[str]] = [[] for _ in range(THREADS)]
+    with mock_esm():
+        clients = [_client() for _ in range(THREADS)]
+
+        def work(index: int) -> None:
+            for _ in range(300):  # many batches of fresh IDs are made while threads race
+                answer = clients[index].list_event_source_mappings()
+                ids[index].append(answer["ResponseMetadata"]["RequestId"])
+
+        run_together(THREADS, work)
+    every = [request_id for made in ids for request_id in made]
+    assert len(every) == THREADS * 300 == len(set(every))
