@@ -201,7 +201,8 @@ class EsmBackend:
         """Store a new mapping; its API view as JSON.  ``uuid`` keeps the identity of a mapping
         adopted from moto."""
         validation.check_types(request)
-        kind = kind_for(request.get("EventSourceArn"), request.get("SelfManagedEventSource"))
+        kind = kind_for(request.get("EventSourceArn"), request.get("SelfManagedEventSource"),
+                        arn_checked=True)
         settings = validation.check_create(kind, request)
         function = resolve_function(request["FunctionName"], self.account_id, self.region)
         key = source_key(request)

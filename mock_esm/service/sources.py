@@ -161,8 +161,10 @@ def parse_arn(arn: str) -> Tuple[str, str, str, str, str]:
 
 
 def kind_for(event_source_arn: Optional[str],
-             self_managed: Optional[Mapping[str, Any]] = None) -> SourceKind:
-    """The source kind a Create request names, or AWS's refusal."""
+             self_managed: Optional[Mapping[str, Any]] = None, *,
+             arn_checked: bool = False) -> SourceKind:
+    """The source kind a Create request names, or AWS's refusal.  ``arn_checked`` says the
+    model's constraints on the ARN were judged already (with the rest of the request)."""
     if event_source_arn is None:
         if self_managed:
             if self_managed.get("Endpoints") is None:
@@ -171,7 +173,11 @@ def kind_for(event_source_arn: Optional[str],
                                        "Member must not be null")
             return SELF_MANAGED_KAFKA
         raise InvalidParameterValueException(UNRECOGNIZED)
-    _, service, _, _, resource = parse_arn(event_source_arn)
+    parts = event_source_arn.split(":", 5) if arn_checked else ()
+    if len(parts) == 6:
+        service, resource = parts[2], parts[5]
+    else:
+        _, service, _, _, resource = parse_arn(event_source_arn)
     for kind in KINDS:
         if kind.claims is not None and kind.claims(service, resource):
             return kind
