@@ -8,7 +8,7 @@ so a frozen or travelled clock decides what the caller sees, however far it jump
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 from .sources import SourceKind
 
@@ -30,6 +30,8 @@ _NO_TAGS: Dict[str, str] = {}
 # json.dumps with options builds an encoder per call: build one, compact, once.  Views are plain
 # JSON values without cycles, so the cycle check is off.
 _ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False)
+# (state, transition reason) -> the JSON text of the state members up to LastModified's value.
+_TAIL_WORDS: Dict[Tuple[str, str], bytes] = {}
 
 
 class EventSourceMapping:
@@ -164,10 +166,13 @@ class EventSourceMapping:
             self._head = _ENCODER.encode(head)[:-1].encode()
             self._head_of = self.fields
         if self._tail_version != self.version:
-            # States and reasons are plain ASCII words, and a float's JSON text is its repr, as
-            # the encoder writes it: the tail needs no encoder.
-            self._tail = (b',"State":"' + self.state.encode() + b'","StateTransitionReason":"'
-                          + self.kind.transition_reason.encode() + b'","LastModified":'
-                          + repr(round(self.last_modified, 3)).encode() + b"}")
+            # A float's JSON text is its repr, as the encoder writes it: the tail needs no
+            # encoder, only the words before the time, the same for every mapping in a state.
+            words = _TAIL_WORDS.get((self.state, self.kind.transition_reason))
+            if words is None:
+                state = {"State": self.state, "StateTransitionReason": self.kind.transition_reason}
+                words = _TAIL_WORDS[(self.state, self.kind.transition_reason)] = (
+                    _ENCODER.encode(state)[1:-1] + ',"LastModified":').encode()
+            self._tail = b"," + words + repr(round(self.last_modified, 3)).encode() + b"}"
             self._tail_version = self.version
         return self._head + self._tail
