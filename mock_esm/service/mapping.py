@@ -141,18 +141,10 @@ class EventSourceMapping:
         """Mark settings changed so the cached rendering is rebuilt."""
         self.version += 1
 
-    def to_api(self) -> Dict[str, Any]:
-        """The mapping as the Lambda API returns it (JSON types; LastModified in epoch seconds)."""
-        view = dict(self.fields)
-        view["UUID"] = self.uuid
-        view["EventSourceMappingArn"] = self.arn
-        view["State"] = self.state
-        view["StateTransitionReason"] = self.kind.transition_reason
-        view["LastModified"] = round(self.last_modified, 3)
-        return view
-
     def json_bytes(self) -> bytes:
-        """The API view as JSON, the bytes of :meth:`to_api`.
+        """The mapping as the Lambda API returns it, as JSON: its settings, then ``UUID``,
+        ``EventSourceMappingArn``, ``State``, ``StateTransitionReason`` and ``LastModified`` (epoch
+        seconds to the millisecond).
 
         Kept as two parts, each rendered only when it changes: the settings and identity, once
         per settings object (settings are replaced, never edited in place), and the state

@@ -209,6 +209,7 @@ def handle(call: Call, method: str, path: str, query: Mapping[str, Any], body: b
 
 
 _ITEM_PREFIX = ESM_PREFIX + "/"
+_COLLECTION_OPERATIONS = frozenset({"CreateEventSourceMapping", "ListEventSourceMappings"})
 
 
 def handle_operation(call: Call, operation: str, method: str, path: str,
@@ -229,9 +230,6 @@ def handle_operation(call: Call, operation: str, method: str, path: str,
         return _serve(call, operation, uuid, query, body)
     except AwsError as error:
         return error_response(error)
-
-
-_COLLECTION_OPERATIONS = frozenset({"CreateEventSourceMapping", "ListEventSourceMappings"})
 
 
 def _serve(call: Call, operation: str, uuid: str, query: Mapping[str, Any],
