@@ -28,7 +28,7 @@ from ..aws.existence import moto_active as moto_active
 from ..service import faults, routing, tagging
 from ..service.runtime import RUNTIME
 from . import answers
-from .answers import operation_model as operation_model
+from .answers import operation_model
 
 ESM_OPERATIONS = frozenset({
     "CreateEventSourceMapping", "GetEventSourceMapping", "UpdateEventSourceMapping",
