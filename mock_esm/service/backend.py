@@ -85,6 +85,24 @@ def owner_keys(key: str, fields: Mapping[str, Any]) -> Tuple[str, ...]:
     return (key + "|" + ",".join(names),) if names else (key,)
 
 
+Index = OrderedIndex[EventSourceMapping]
+
+
+def _add_to(table: Dict[str, Index], key: str, mapping: EventSourceMapping) -> None:
+    index = table.get(key)
+    if index is None:
+        index = table[key] = OrderedIndex()
+    index.add(mapping.seq, mapping)
+
+
+def _remove_from(table: Dict[str, Index], key: str, mapping: EventSourceMapping) -> None:
+    index = table.get(key)
+    if index is not None:
+        index.remove(mapping.seq)
+        if not index:
+            del table[key]
+
+
 class EsmBackend:
     """The mappings of one account in one region."""
 
@@ -93,60 +111,73 @@ class EsmBackend:
         self.region = region
         self._lock = threading.RLock()
         self._by_uuid: Dict[str, EventSourceMapping] = {}
-        self._by_seq: Dict[int, EventSourceMapping] = {}
-        self._all = OrderedIndex()
-        self._by_source: Dict[str, OrderedIndex] = {}
-        self._by_function: Dict[str, OrderedIndex] = {}
-        # (source, function) -> the one seq, or an index once a pair has several (Kafka topics,
-        # MQ queues): a bare int keeps the usual one-mapping pair to a tuple and a dict slot.
-        # It serves both the listing filtered on both and the duplicate check.
-        self._by_pair: Dict[Tuple[str, str], Union[int, OrderedIndex]] = {}
+        self._all: OrderedIndex[EventSourceMapping] = OrderedIndex()
+        # (source, function) -> the one mapping, or an index once a pair has several (Kafka
+        # topics, MQ queues): the usual one-mapping pair costs a tuple and a dict slot.  It
+        # serves both the listing filtered on both and the duplicate check.
+        self._by_pair: Dict[Tuple[str, str], Union[EventSourceMapping, Index]] = {}
+        # Source -> index and function -> index, for listings filtered on one of them (and the
+        # self-managed Kafka duplicate check).  Built from ``_all`` by the first call that
+        # needs one and kept up to date from then on: a suite that never filters never pays
+        # for them on each Create.
+        self._by_source: Optional[Dict[str, Index]] = None
+        self._by_function: Optional[Dict[str, Index]] = None
         self._next_seq = 0
         self._generation = next(_GENERATIONS)
 
     # -- bookkeeping ---------------------------------------------------------------------------
 
     def _index(self, mapping: EventSourceMapping) -> None:
-        self._all.add(mapping.seq)
-        for table, key in ((self._by_source, mapping.source_key),
-                           (self._by_function, mapping.function_arn)):
-            index = table.get(key)
-            if index is None:
-                index = table[key] = OrderedIndex()
-            index.add(mapping.seq)
+        self._all.add(mapping.seq, mapping)
+        if self._by_source is not None:
+            _add_to(self._by_source, mapping.source_key, mapping)
+        if self._by_function is not None:
+            _add_to(self._by_function, mapping.function_arn, mapping)
         pair = (mapping.source_key, mapping.function_arn)
         held = self._by_pair.get(pair)
         if held is None:
-            self._by_pair[pair] = mapping.seq
+            self._by_pair[pair] = mapping
         elif isinstance(held, OrderedIndex):
-            held.add(mapping.seq)
+            held.add(mapping.seq, mapping)
         else:
             index = self._by_pair[pair] = OrderedIndex()
-            index.add(held)
-            index.add(mapping.seq)
+            index.add(held.seq, held)
+            index.add(mapping.seq, mapping)
 
     def _unindex(self, mapping: EventSourceMapping) -> None:
         self._all.remove(mapping.seq)
-        for table, key in ((self._by_source, mapping.source_key),
-                           (self._by_function, mapping.function_arn)):
-            index = table.get(key)
-            if index is not None:
-                index.remove(mapping.seq)
-                if not index:
-                    del table[key]
+        if self._by_source is not None:
+            _remove_from(self._by_source, mapping.source_key, mapping)
+        if self._by_function is not None:
+            _remove_from(self._by_function, mapping.function_arn, mapping)
         pair = (mapping.source_key, mapping.function_arn)
         held = self._by_pair.get(pair)
         if isinstance(held, OrderedIndex):
             held.remove(mapping.seq)
             if not held:
                 del self._by_pair[pair]
-        elif held == mapping.seq:
+        elif held is mapping:
             del self._by_pair[pair]
+
+    def _source_index(self) -> Dict[str, Index]:
+        if self._by_source is None:
+            table: Dict[str, Index] = {}
+            for mapping in self._all.items:
+                _add_to(table, mapping.source_key, mapping)
+            self._by_source = table
+        return self._by_source
+
+    def _function_index(self) -> Dict[str, Index]:
+        if self._by_function is None:
+            table: Dict[str, Index] = {}
+            for mapping in self._all.items:
+                _add_to(table, mapping.function_arn, mapping)
+            self._by_function = table
+        return self._by_function
 
     def _forget(self, mapping: EventSourceMapping) -> None:
         self._unindex(mapping)
         self._by_uuid.pop(mapping.uuid, None)
-        self._by_seq.pop(mapping.seq, None)
 
     def _live(self, uuid: str, now: float) -> EventSourceMapping:
         mapping = self._by_uuid.get(uuid)
@@ -185,14 +216,12 @@ class EsmBackend:
         the same (source, function) pair, or for a self-managed cluster, whose server list may
         overlap another's, every mapping of the function."""
         if key.startswith("kafka://"):
-            index = self._by_function.get(function_arn)
-            seqs = () if index is None else tuple(index.seqs)
-        else:
-            held = self._by_pair.get((key, function_arn))
-            if held is None:
-                return []
-            seqs = (held,) if isinstance(held, int) else tuple(held.seqs)
-        return [self._by_seq[seq] for seq in seqs]
+            index = self._function_index().get(function_arn)
+            return [] if index is None else list(index.items)
+        held = self._by_pair.get((key, function_arn))
+        if held is None:
+            return []
+        return list(held.items) if isinstance(held, OrderedIndex) else [held]
 
     # -- operations ----------------------------------------------------------------------------
 
@@ -228,7 +257,6 @@ class EsmBackend:
             else:
                 mapping.begin(CREATING, ENABLED, now, transition_seconds)
             self._by_uuid[uuid] = mapping
-            self._by_seq[mapping.seq] = mapping
             self._index(mapping)
             return mapping.json_bytes()
 
@@ -296,8 +324,7 @@ class EsmBackend:
         with self._lock:
             now = clock.now()
             page: List[EventSourceMapping] = []
-            for seq in self._candidates(event_source_arn, function_arn, after):
-                mapping = self._by_seq[seq]
+            for mapping in self._candidates(event_source_arn, function_arn, after):
                 if not mapping.advance(now):
                     self._forget(mapping)
                     continue
@@ -308,20 +335,19 @@ class EsmBackend:
             return [held.json_bytes() for held in page], None
 
     def _candidates(self, event_source_arn: Optional[str], function_arn: Optional[str],
-                    after: int) -> Iterator[int]:
-        """Sequence numbers after ``after`` that match the filters, from an index holding
+                    after: int) -> Iterator[EventSourceMapping]:
+        """The mappings numbered after ``after`` that match the filters, from an index holding
         exactly the matches, so no page ever skips over mappings the filters exclude."""
-        index: Optional[OrderedIndex]
+        index: Optional[Index]
         if event_source_arn is not None and function_arn is not None:
             held = self._by_pair.get((event_source_arn, function_arn))
-            if not isinstance(held, int):
-                index = held
-            else:
-                return iter((held,) if held > after else ())
+            if isinstance(held, EventSourceMapping):
+                return iter((held,) if held.seq > after else ())
+            index = held
         elif event_source_arn is not None:
-            index = self._by_source.get(event_source_arn)
+            index = self._source_index().get(event_source_arn)
         elif function_arn is not None:
-            index = self._by_function.get(function_arn)
+            index = self._function_index().get(function_arn)
         else:
             index = self._all
         return iter(()) if index is None else index.after(after)
@@ -332,8 +358,7 @@ class EsmBackend:
         """Every live mapping in creation order, caught up with the clock."""
         with self._lock:
             live = []
-            for seq in list(self._all.seqs):
-                mapping = self._by_seq[seq]
+            for mapping in list(self._all.items):
                 if mapping.advance(now):
                     live.append(mapping)
                 else:

@@ -18,48 +18,56 @@ import binascii
 import hashlib
 import hmac
 import secrets
-from bisect import bisect_right, insort
-from typing import Iterator, List, Optional
+from bisect import bisect_right
+from typing import Generic, Iterator, List, Optional, TypeVar
 
 from .errors import InvalidParameterValueException
 
 _KEY = secrets.token_bytes(16)
+T = TypeVar("T")
 
 INVALID_MARKER = ("Invalid Marker: '{marker}'. Pass the NextMarker value from the previous "
                   "ListEventSourceMappings response, with the same EventSourceArn and "
                   "FunctionName filters.")
 
 
-class OrderedIndex:
-    """Sequence numbers kept sorted; appends are O(1), removals a bisect and a memmove."""
+class OrderedIndex(Generic[T]):
+    """Items kept in order of their sequence numbers; appends are O(1), removals a bisect and
+    a memmove.  The numbers are kept beside the items so a marker's number is found by
+    bisection without a second table from numbers to items."""
 
-    __slots__ = ("seqs",)
+    __slots__ = ("items", "seqs")
 
     def __init__(self) -> None:
         self.seqs: List[int] = []
+        self.items: List[T] = []
 
-    def add(self, seq: int) -> None:
+    def add(self, seq: int, item: T) -> None:
         if not self.seqs or seq > self.seqs[-1]:
             self.seqs.append(seq)
+            self.items.append(item)
         else:
-            insort(self.seqs, seq)
+            position = bisect_right(self.seqs, seq)
+            self.seqs.insert(position, seq)
+            self.items.insert(position, item)
 
     def remove(self, seq: int) -> None:
         position = bisect_right(self.seqs, seq) - 1
         if position >= 0 and self.seqs[position] == seq:
             del self.seqs[position]
+            del self.items[position]
 
     def __len__(self) -> int:
         return len(self.seqs)
 
-    def after(self, seq: int) -> Iterator[int]:
-        """Sequence numbers greater than ``seq``, in order; safe against later removals."""
+    def after(self, seq: int) -> Iterator[T]:
+        """The items numbered above ``seq``, in order; safe against later removals."""
         seqs = self.seqs
         position = bisect_right(seqs, seq)
         while position < len(seqs):
             current = seqs[position]
-            yield current
-            # A removal during iteration shifts the list left; re-find our place.
+            yield self.items[position]
+            # A removal during iteration shifts the lists left; re-find our place.
             if position < len(seqs) and seqs[position] == current:
                 position += 1
             else:
