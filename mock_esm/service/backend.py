@@ -22,6 +22,7 @@ from typing import (
     Mapping,
     Optional,
     Tuple,
+    TypeVar,
     Union,
 )
 
@@ -86,21 +87,48 @@ def owner_keys(key: str, fields: Mapping[str, Any]) -> Tuple[str, ...]:
 
 
 Index = OrderedIndex[EventSourceMapping]
+# A table's entry: the one mapping with that key, or an index once the key has several.  Most
+# keys name one mapping (a queue read by one function), and a bare mapping keeps each to a
+# dict slot.
+Held = Union[EventSourceMapping, Index]
+K = TypeVar("K")
 
 
-def _add_to(table: Dict[str, Index], key: str, mapping: EventSourceMapping) -> None:
-    index = table.get(key)
-    if index is None:
+def _add_to(table: Dict[K, Held], key: K, mapping: EventSourceMapping) -> None:
+    held = table.get(key)
+    if held is None:
+        table[key] = mapping
+    elif isinstance(held, OrderedIndex):
+        held.add(mapping.seq, mapping)
+    else:
         index = table[key] = OrderedIndex()
-    index.add(mapping.seq, mapping)
+        index.add(held.seq, held)
+        index.add(mapping.seq, mapping)
 
 
-def _remove_from(table: Dict[str, Index], key: str, mapping: EventSourceMapping) -> None:
-    index = table.get(key)
-    if index is not None:
-        index.remove(mapping.seq)
-        if not index:
+def _remove_from(table: Dict[K, Held], key: K, mapping: EventSourceMapping) -> None:
+    held = table.get(key)
+    if isinstance(held, OrderedIndex):
+        held.remove(mapping.seq)
+        if not held:
             del table[key]
+    elif held is mapping:
+        del table[key]
+
+
+def _held_after(held: Optional[Held], after: int) -> Iterator[EventSourceMapping]:
+    """The mappings of a table entry numbered after ``after``, in order."""
+    if held is None:
+        return iter(())
+    if isinstance(held, OrderedIndex):
+        return held.after(after)
+    return iter((held,) if held.seq > after else ())
+
+
+def _held_all(held: Optional[Held]) -> List[EventSourceMapping]:
+    if held is None:
+        return []
+    return list(held.items) if isinstance(held, OrderedIndex) else [held]
 
 
 class EsmBackend:
@@ -111,17 +139,16 @@ class EsmBackend:
         self.region = region
         self._lock = threading.RLock()
         self._by_uuid: Dict[str, EventSourceMapping] = {}
-        self._all: OrderedIndex[EventSourceMapping] = OrderedIndex()
-        # (source, function) -> the one mapping, or an index once a pair has several (Kafka
-        # topics, MQ queues): the usual one-mapping pair costs a tuple and a dict slot.  It
-        # serves both the listing filtered on both and the duplicate check.
-        self._by_pair: Dict[Tuple[str, str], Union[EventSourceMapping, Index]] = {}
-        # Source -> index and function -> index, for listings filtered on one of them (and the
-        # self-managed Kafka duplicate check).  Built from ``_all`` by the first call that
-        # needs one and kept up to date from then on: a suite that never filters never pays
-        # for them on each Create.
-        self._by_source: Optional[Dict[str, Index]] = None
-        self._by_function: Optional[Dict[str, Index]] = None
+        self._all: Index = OrderedIndex()
+        # (source, function) -> its mappings: the listing filtered on both and the duplicate
+        # check read it.
+        self._by_pair: Dict[Tuple[str, str], Held] = {}
+        # Source -> its mappings and function -> its mappings, for listings filtered on one of
+        # them (and the self-managed Kafka duplicate check).  Built from ``_all`` by the first
+        # call that needs one and kept up to date from then on: a suite that never filters
+        # never pays for them on each Create.
+        self._by_source: Optional[Dict[str, Held]] = None
+        self._by_function: Optional[Dict[str, Held]] = None
         self._next_seq = 0
         self._generation = next(_GENERATIONS)
 
@@ -129,47 +156,31 @@ class EsmBackend:
 
     def _index(self, mapping: EventSourceMapping) -> None:
         self._all.add(mapping.seq, mapping)
+        _add_to(self._by_pair, (mapping.source_key, mapping.function_arn), mapping)
         if self._by_source is not None:
             _add_to(self._by_source, mapping.source_key, mapping)
         if self._by_function is not None:
             _add_to(self._by_function, mapping.function_arn, mapping)
-        pair = (mapping.source_key, mapping.function_arn)
-        held = self._by_pair.get(pair)
-        if held is None:
-            self._by_pair[pair] = mapping
-        elif isinstance(held, OrderedIndex):
-            held.add(mapping.seq, mapping)
-        else:
-            index = self._by_pair[pair] = OrderedIndex()
-            index.add(held.seq, held)
-            index.add(mapping.seq, mapping)
 
     def _unindex(self, mapping: EventSourceMapping) -> None:
         self._all.remove(mapping.seq)
+        _remove_from(self._by_pair, (mapping.source_key, mapping.function_arn), mapping)
         if self._by_source is not None:
             _remove_from(self._by_source, mapping.source_key, mapping)
         if self._by_function is not None:
             _remove_from(self._by_function, mapping.function_arn, mapping)
-        pair = (mapping.source_key, mapping.function_arn)
-        held = self._by_pair.get(pair)
-        if isinstance(held, OrderedIndex):
-            held.remove(mapping.seq)
-            if not held:
-                del self._by_pair[pair]
-        elif held is mapping:
-            del self._by_pair[pair]
 
-    def _source_index(self) -> Dict[str, Index]:
+    def _source_index(self) -> Dict[str, Held]:
         if self._by_source is None:
-            table: Dict[str, Index] = {}
+            table: Dict[str, Held] = {}
             for mapping in self._all.items:
                 _add_to(table, mapping.source_key, mapping)
             self._by_source = table
         return self._by_source
 
-    def _function_index(self) -> Dict[str, Index]:
+    def _function_index(self) -> Dict[str, Held]:
         if self._by_function is None:
-            table: Dict[str, Index] = {}
+            table: Dict[str, Held] = {}
             for mapping in self._all.items:
                 _add_to(table, mapping.function_arn, mapping)
             self._by_function = table
@@ -216,12 +227,8 @@ class EsmBackend:
         the same (source, function) pair, or for a self-managed cluster, whose server list may
         overlap another's, every mapping of the function."""
         if key.startswith("kafka://"):
-            index = self._function_index().get(function_arn)
-            return [] if index is None else list(index.items)
-        held = self._by_pair.get((key, function_arn))
-        if held is None:
-            return []
-        return list(held.items) if isinstance(held, OrderedIndex) else [held]
+            return _held_all(self._function_index().get(function_arn))
+        return _held_all(self._by_pair.get((key, function_arn)))
 
     # -- operations ----------------------------------------------------------------------------
 
@@ -338,19 +345,13 @@ class EsmBackend:
                     after: int) -> Iterator[EventSourceMapping]:
         """The mappings numbered after ``after`` that match the filters, from an index holding
         exactly the matches, so no page ever skips over mappings the filters exclude."""
-        index: Optional[Index]
         if event_source_arn is not None and function_arn is not None:
-            held = self._by_pair.get((event_source_arn, function_arn))
-            if isinstance(held, EventSourceMapping):
-                return iter((held,) if held.seq > after else ())
-            index = held
-        elif event_source_arn is not None:
-            index = self._source_index().get(event_source_arn)
-        elif function_arn is not None:
-            index = self._function_index().get(function_arn)
-        else:
-            index = self._all
-        return iter(()) if index is None else index.after(after)
+            return _held_after(self._by_pair.get((event_source_arn, function_arn)), after)
+        if event_source_arn is not None:
+            return _held_after(self._source_index().get(event_source_arn), after)
+        if function_arn is not None:
+            return _held_after(self._function_index().get(function_arn), after)
+        return self._all.after(after)
 
     # -- controller helpers --------------------------------------------------------------------
 
