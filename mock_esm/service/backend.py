@@ -131,6 +131,23 @@ def _held_all(held: Optional[Held]) -> List[EventSourceMapping]:
     return list(held.items) if isinstance(held, OrderedIndex) else [held]
 
 
+def _table_of(mappings: Iterable[EventSourceMapping],
+              key_of: Callable[[EventSourceMapping], str]) -> Dict[str, Held]:
+    """A key table for mappings already stored, in their order."""
+    table: Dict[str, Held] = {}
+    for mapping in mappings:
+        _add_to(table, key_of(mapping), mapping)
+    return table
+
+
+def _source_of(mapping: EventSourceMapping) -> str:
+    return mapping.source_key
+
+
+def _function_of(mapping: EventSourceMapping) -> str:
+    return mapping.function_arn
+
+
 class EsmBackend:
     """The mappings of one account in one region."""
 
@@ -172,18 +189,12 @@ class EsmBackend:
 
     def _source_index(self) -> Dict[str, Held]:
         if self._by_source is None:
-            table: Dict[str, Held] = {}
-            for mapping in self._all.items:
-                _add_to(table, mapping.source_key, mapping)
-            self._by_source = table
+            self._by_source = _table_of(self._all.items, _source_of)
         return self._by_source
 
     def _function_index(self) -> Dict[str, Held]:
         if self._by_function is None:
-            table: Dict[str, Held] = {}
-            for mapping in self._all.items:
-                _add_to(table, mapping.function_arn, mapping)
-            self._by_function = table
+            self._by_function = _table_of(self._all.items, _function_of)
         return self._by_function
 
     def _forget(self, mapping: EventSourceMapping) -> None:
