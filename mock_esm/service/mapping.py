@@ -30,8 +30,7 @@ _NO_TAGS: Dict[str, str] = {}
 # json.dumps with options builds an encoder per call: build one, compact, once.  Views are plain
 # JSON values without cycles, so the cycle check is off.
 _ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False)
-# (state, transition reason) -> the JSON text that follows the settings, from the comma before
-# State up to LastModified's value.
+# (state, transition reason) -> the JSON text of the state members up to LastModified's value.
 _TAIL_WORDS: Dict[Tuple[str, str], bytes] = {}
 
 
@@ -159,13 +158,13 @@ class EventSourceMapping:
             self._head = _ENCODER.encode(head)[:-1].encode()
             self._head_of = self.fields
         if self._tail_version != self.version:
-            # The tail needs no encoder: the words before the time are the same for every
-            # mapping in a state, and the time is a plain decimal number of seconds.
+            # A float's JSON text is its repr, as the encoder writes it: the tail needs no
+            # encoder, only the words before the time, the same for every mapping in a state.
             words = _TAIL_WORDS.get((self.state, self.kind.transition_reason))
             if words is None:
                 state = {"State": self.state, "StateTransitionReason": self.kind.transition_reason}
                 words = _TAIL_WORDS[(self.state, self.kind.transition_reason)] = (
-                    "," + _ENCODER.encode(state)[1:-1] + ',"LastModified":').encode()
-            self._tail = b"%s%.3f}" % (words, self.last_modified)
+                    _ENCODER.encode(state)[1:-1] + ',"LastModified":').encode()
+            self._tail = b"," + words + repr(round(self.last_modified, 3)).encode() + b"}"
             self._tail_version = self.version
         return self._head + self._tail
