@@ -9,6 +9,7 @@ import json
 import os
 import random
 import time
+import unittest.mock
 import uuid
 from typing import Any, Dict, Iterator, List
 
@@ -184,13 +185,18 @@ def test_a_time_zone_change_is_followed_by_the_answers(recorded, time_zone):
     assert seen[1] != seen[2] and seen[0] == seen[3]
 
 
-def test_bodies_are_compact_ascii_json_as_json_dumps_writes_them(recorded):
+# Instants whose milliseconds end in zeros, or have none, as well as a plain one: LastModified's
+# text must be the one json.dumps writes for the value whatever the clock reads.
+@pytest.mark.parametrize("instant", [1764977121.34, 1764977121.3, 1764977121.0, 1764977121.668])
+def test_bodies_are_compact_ascii_json_as_json_dumps_writes_them(recorded, instant):
     client, calls, _ = recorded
     pattern = '{"body": {"city": ["Zürich"], "note": ["line\\nbreak"]}}'
-    client.create_event_source_mapping(
-        FunctionName="worker", EventSourceArn=QUEUE_ARN,
-        FilterCriteria={"Filters": [{"Pattern": pattern}]})
+    with unittest.mock.patch.object(time, "time", return_value=instant):
+        client.create_event_source_mapping(
+            FunctionName="worker", EventSourceArn=QUEUE_ARN,
+            FilterCriteria={"Filters": [{"Pattern": pattern}]})
     body = calls[-1][2]
+    assert json.loads(body)["LastModified"] == instant
     assert body == json.dumps(json.loads(body), separators=(",", ":")).encode()
     assert b"Z\\u00fcrich" in body and body.isascii()
 
