@@ -125,8 +125,7 @@ def _page(page: List[bytes], marker: Optional[str]) -> Response:
     body = b'{"EventSourceMappings":[' + b",".join(page) + b"]"
     if marker is not None:
         body += b',"NextMarker":' + json.dumps(marker).encode()
-    body += b"}"
-    return Response(200, _headers(body), body)
+    return _one(body + b"}", 200)
 
 
 def _create(call: Call, uuid: str, query: Mapping[str, Any], body: bytes) -> Response:
@@ -158,21 +157,16 @@ def _delete(call: Call, uuid: str, query: Mapping[str, Any], body: bytes) -> Res
     return _one(call.backend.delete(uuid, call.transition_seconds), 202)
 
 
-
-
-def is_esm_path(path: str) -> bool:
-    return path == ESM_PREFIX or path.startswith(ESM_PREFIX + "/")
-
-
 def split_path(path: str) -> Optional[Tuple[str, Optional[str]]]:
     """('collection', None) or ('item', uuid) for an event-source-mappings path, else None."""
+    if not path.startswith(ESM_PREFIX):
+        return None
     rest = path[len(ESM_PREFIX):]
     if rest in ("", "/"):
         return "collection", None
-    segment = rest[1:]
-    if not segment or "/" in segment:
+    if rest[0] != "/" or "/" in rest[1:]:
         return None
-    return "item", unquote(segment)
+    return "item", unquote(rest[1:])
 
 
 _OPERATION_NAMES = {
@@ -197,8 +191,8 @@ def handle(call: Call, method: str, path: str, query: Mapping[str, Any], body: b
         if path.startswith(tagging.TAGS_PREFIX):
             request = _json_body(body) if method == "POST" else {}
             status, payload = tagging.handle(call.backend, method, path, query, request)
-            return Response(status, _headers(payload), payload)
-        route = split_path(path) if is_esm_path(path) else None
+            return _one(payload, status)
+        route = split_path(path)
         operation = None if route is None else _OPERATION_NAMES.get((route[0], method))
         if route is None or operation is None:
             raise UnknownOperationException(f"No operation is routed for {method} {path}")
@@ -208,26 +202,20 @@ def handle(call: Call, method: str, path: str, query: Mapping[str, Any], body: b
         return error_response(error)
 
 
-_ITEM_PREFIX = ESM_PREFIX + "/"
 _COLLECTION_OPERATIONS = frozenset({"CreateEventSourceMapping", "ListEventSourceMappings"})
 
 
 def handle_operation(call: Call, operation: str, method: str, path: str,
                      query: Mapping[str, Any], body: bytes) -> Response:
     """:func:`handle` for a caller that already knows the operation (botocore names it, and
-    builds ``path`` from the model's URI template, the UUID percent-encoded): the usual path is
-    not routed again, and any other is routed as :func:`handle` routes it."""
-    if operation in _COLLECTION_OPERATIONS:
-        if path != ESM_PREFIX and path != _ITEM_PREFIX:
-            return handle(call, method, path, query, body)
-        uuid = ""
-    else:
-        segment = path[len(_ITEM_PREFIX):]
-        if not path.startswith(_ITEM_PREFIX) or not segment or "/" in segment:
-            return handle(call, method, path, query, body)
-        uuid = unquote(segment)
+    builds ``path`` from the model's URI template, the UUID percent-encoded): a path of the
+    operation's kind is not routed by method again, and any other is routed as :func:`handle`
+    routes it."""
+    route = split_path(path)
+    if route is None or (route[0] == "collection") != (operation in _COLLECTION_OPERATIONS):
+        return handle(call, method, path, query, body)
     try:
-        return _serve(call, operation, uuid, query, body)
+        return _serve(call, operation, route[1] or "", query, body)
     except AwsError as error:
         return error_response(error)
 
