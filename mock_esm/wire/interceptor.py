@@ -23,11 +23,10 @@ from botocore.awsrequest import AWSResponse
 from botocore.handlers import BUILTIN_HANDLERS, REGISTER_FIRST
 from botocore.model import OperationModel
 
-from ..aws import adoption, existence, moto_api
-from ..aws.existence import moto_active as moto_active
+from ..aws import moto_api
 from ..service import faults, routing, tagging
 from ..service.runtime import RUNTIME
-from . import answers
+from . import answers, landing
 from .answers import operation_model
 
 ESM_OPERATIONS = frozenset({
@@ -36,7 +35,6 @@ ESM_OPERATIONS = frozenset({
 })
 # Served only when the resource is an event source mapping ARN; function tags stay moto's.
 TAG_OPERATIONS = frozenset({"TagResource", "UntagResource", "ListTags"})
-
 
 
 class UnmockedLambdaCallError(RuntimeError):
@@ -84,13 +82,6 @@ def _access_key(request_signer: Any) -> Optional[str]:
     return key if isinstance(key, str) else None
 
 
-def account_for(request_signer: Any, moto: bool, region: str = "us-east-1") -> str:
-    """The account a call lands in; without moto, two attribute reads (no credentials)."""
-    if not moto:
-        return RUNTIME.account_id or RUNTIME.fallback_account()
-    return existence.resolve_account(lambda: _access_key(request_signer), moto, region)
-
-
 def before_call(model: OperationModel, params: Dict[str, Any], request_signer: Any = None,
                 context: Optional[Dict[str, Any]] = None,
                 **kwargs: Any) -> Optional[Tuple[AWSResponse, Dict[str, Any]]]:
@@ -103,13 +94,8 @@ def before_call(model: OperationModel, params: Dict[str, Any], request_signer: A
             operation in TAG_OPERATIONS and tagging.names_mapping(params["url_path"])):
         return None
     answers.adopt_model(model.service_model)
-    moto = moto_active()
-    region = _region(context, request_signer)
-    backend = RUNTIME.registry.get(account_for(request_signer, moto, region), region)
-    if moto:
-        adoption.adopt(backend)
-    call = routing.Call(backend, RUNTIME.transition_seconds,
-                        existence.check if moto else None)
+    call = landing.call_for(lambda: _access_key(request_signer),
+                            _region(context, request_signer))
     if served:
         response = routing.handle_operation(call, operation, params["method"],
                                             params["url_path"], params["query_string"],
@@ -128,7 +114,7 @@ def before_call(model: OperationModel, params: Dict[str, Any], request_signer: A
 
 def before_send(request: Any = None, event_name: str = "", **kwargs: Any) -> None:
     """Refuse, instead of sending, a Lambda call that reached the wire while we are active."""
-    if not RUNTIME.active or moto_active():
+    if not RUNTIME.active or moto_api.moto_active():
         return None
     operation = event_name.rsplit(".", 1)[-1] or "unknown"
     raise UnmockedLambdaCallError(

@@ -20,9 +20,8 @@ import threading
 from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
-from ..aws import existence
 from ..service import routing
-from ..service.runtime import RUNTIME
+from . import landing
 
 _HOST = r"^https://lambda\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?"
 ESM_URL = re.compile(_HOST + r"/2015-03-31/event-source-mappings(?:/[^/?#]*)?(?:\?.*)?$")
@@ -48,13 +47,7 @@ def serve(request: Any) -> Tuple[int, Dict[str, str], bytes]:
     if region is None:
         host = ESM_URL.match(url) or ESM_TAGS_URL.match(url)
         region = host.group("region") if host else "us-east-1"
-    moto = existence.moto_active()
-    backend = RUNTIME.registry.get(existence.resolve_account(lambda: key, moto, region), region)
-    if moto:
-        from ..aws import adoption
-
-        adoption.adopt(backend)
-    call = routing.Call(backend, RUNTIME.transition_seconds, existence.check if moto else None)
+    call = landing.call_for(lambda: key, region)
     parts = urlsplit(url)
     body = request.body or b""
     if isinstance(body, str):
