@@ -164,9 +164,10 @@ def split_path(path: str) -> Optional[Tuple[str, Optional[str]]]:
     rest = path[len(ESM_PREFIX):]
     if rest in ("", "/"):
         return "collection", None
-    if rest[0] != "/" or "/" in rest[1:]:
+    segment = rest[1:]
+    if rest[0] != "/" or "/" in segment:
         return None
-    return "item", unquote(rest[1:])
+    return "item", unquote(segment)
 
 
 _OPERATION_NAMES = {
